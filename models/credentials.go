@@ -1,0 +1,84 @@
+package models
+
+import "time"
+
+// Provider names an upstream aggregator.
+type Provider string
+
+// The providers fingraph integrates.
+const (
+	ProviderFlanks   Provider = "flanks"
+	ProviderFlinks   Provider = "flinks"
+	ProviderFinqware Provider = "finqware"
+)
+
+// Product names one kind of data a credentials can hold. Each has its own
+// sync record and freshness.
+type Product string
+
+// Products, named after the GraphQL fields that read them.
+const (
+	ProductAccounts          Product = "accounts"
+	ProductTransactions      Product = "transactions"
+	ProductPortfolios        Product = "portfolios"
+	ProductInvestments       Product = "investments"
+	ProductInvTxns           Product = "investment_transactions"
+	ProductLiabilities       Product = "liabilities"
+	ProductLiabTxns          Product = "liability_transactions"
+	ProductCards             Product = "cards"
+	ProductCardTxns          Product = "card_transactions"
+	ProductIdentity          Product = "identity"
+	ProductHolders           Product = "holders"
+	ProductMifid             Product = "mifid"
+	ProductCredentialsStatus Product = "status"
+)
+
+// Credentials is one user's connection to one institution through one
+// provider. ProviderRef is the provider's handle (Flanks credentials_token):
+// a secret, never exposed through the API and never stored in plain text —
+// the store seals it into ProviderRefSealed (bound to this row) and finds
+// rows by ProviderRefIndex, a keyed hash.
+type Credentials struct {
+	ID                string   `gorm:"primaryKey"`
+	UserID            string   `gorm:"not null;index"`
+	Provider          Provider `gorm:"not null"`
+	ProviderRef       string   `gorm:"-"`
+	ProviderRefSealed string   `gorm:"column:provider_ref;not null"`
+	ProviderRefIndex  string   `gorm:"not null;default:''"`
+	EntityID          string   `gorm:"not null"`
+	EntityName        string   `gorm:"not null"`
+	ExternalID        *string
+
+	Pending           bool `gorm:"not null"`
+	Blocked           bool `gorm:"not null"`
+	SCARequired       bool `gorm:"column:sca_required;not null"`
+	ResetRequired     bool `gorm:"not null"`
+	ProductStatus     JSON // per product {created, errored}, as last reported
+	LastUpdateAt      *time.Time
+	ProviderCreatedAt *time.Time
+
+	CreatedAt time.Time `gorm:"not null"`
+	UpdatedAt time.Time `gorm:"not null"`
+}
+
+// TableName pins the table name (GORM would pluralise to "credentials"
+// anyway; spelled out because the word is already plural).
+func (Credentials) TableName() string { return "credentials" }
+
+// SyncRecord remembers the last fetch of one product of one credentials:
+// when, whether it worked, and why not. Freshness is decided from it.
+type SyncRecord struct {
+	CredentialsID string  `gorm:"primaryKey"`
+	Product       Product `gorm:"primaryKey"`
+	Status        string  `gorm:"not null"` // ok, pending, error
+	ErrorCode     string  `gorm:"not null;default:''"`
+	FetchedAt     *time.Time
+	AttemptedAt   time.Time `gorm:"not null"`
+}
+
+// ProductFlags are the provider's extraction flags of one product, kept in
+// Credentials.ProductStatus as {"accounts": {"created": true, ...}, ...}.
+type ProductFlags struct {
+	Created bool `json:"created"`
+	Errored bool `json:"errored"`
+}

@@ -1,0 +1,84 @@
+package models
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Portfolio is a securities account holding investments.
+type Portfolio struct {
+	ID                string `gorm:"primaryKey"`
+	CredentialsID     string `gorm:"not null"`
+	UserID            string `gorm:"not null"`
+	ProviderID        string `gorm:"not null"`
+	Name              string `gorm:"not null"`
+	Type              *string
+	TaxType           *string
+	Currency          string          `gorm:"not null"`
+	Balance           decimal.Decimal `gorm:"not null"`
+	SecuritiesAccount *string         `gorm:"column:ref_valores"`
+	CashAccount       *string         `gorm:"column:ref_account"`
+	CashAccounts      StringList      `gorm:"column:ref_accounts"`
+	Owners            StringList
+	SeenAt            *time.Time
+	CreatedAt         time.Time `gorm:"not null"`
+	UpdatedAt         time.Time `gorm:"not null"`
+}
+
+// Investment is one position. Amount is the number of shares; Balance its
+// valuation in Currency.
+type Investment struct {
+	ID                  string `gorm:"primaryKey"`
+	CredentialsID       string `gorm:"not null"`
+	UserID              string `gorm:"not null"`
+	PortfolioID         *string
+	ProviderID          string `gorm:"not null"`
+	ProviderPortfolioID *string
+	Name                string  `gorm:"not null"`
+	TypeCode            *string `gorm:"column:type"`
+	ISIN                *string `gorm:"column:isin"`
+	Cusip               *string
+	Symbol              *string
+	Amount              decimal.Decimal `gorm:"not null"`
+	Balance             decimal.Decimal `gorm:"not null"`
+	Currency            string          `gorm:"not null"`
+	Cost                decimal.NullDecimal
+	Performance         decimal.NullDecimal
+	PerformanceDetail   JSON
+	Analytics           JSON
+	Interest            JSON
+	Detail              JSON
+	InitialDate         *Date
+	ValuationDate       *Date
+	ExpirationDate      *Date
+	SeenAt              *time.Time
+	CreatedAt           time.Time `gorm:"not null"`
+	UpdatedAt           time.Time `gorm:"not null"`
+}
+
+// InvestmentTransaction is a buy, sell, transfer or other movement of an
+// investment. Type is the provider's standard type code ("4" transfer).
+type InvestmentTransaction struct {
+	ID                   string `gorm:"primaryKey"`
+	CredentialsID        string `gorm:"not null"`
+	UserID               string `gorm:"not null"`
+	InvestmentID         *string
+	ProviderID           string `gorm:"not null"`
+	ProviderInvestmentID *string
+	ISIN                 *string `gorm:"column:isin"`
+	Type                 *string
+	Direction            *string         `gorm:"column:symb"` // + adds shares, - removes them
+	Description          string          `gorm:"not null"`
+	Amount               decimal.Decimal `gorm:"not null"`
+	SharesAfter          decimal.NullDecimal
+	UnitPrice            decimal.NullDecimal
+	NetCash              decimal.NullDecimal
+	Commission           decimal.NullDecimal
+	Currency             string `gorm:"not null"`
+	OperationDate        Date   `gorm:"not null"`
+	ValueDate            *Date
+	Extra                JSON      // counterpart (*Dest) fields of fund transfers and other details
+	CreatedAt            time.Time `gorm:"not null"`
+	UpdatedAt            time.Time `gorm:"not null"`
+}
