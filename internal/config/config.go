@@ -1,0 +1,388 @@
+// Package config loads fingraph's configuration once from the environment and
+// validates it. Nothing else in the server reads environment variables: the
+// loaded Config is passed down explicitly (no globals), which keeps tests free
+// to build any configuration they need.
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fingraph/fingraph/internal/secrets"
+)
+
+// Env names the deployment environment.
+type Env string
+
+// The environments fingraph knows. Development and sandbox expose
+// introspection and the demo token; production requires real auth keys.
+const (
+	EnvDevelopment Env = "development"
+	EnvSandbox     Env = "sandbox"
+	EnvProduction  Env = "production"
+)
+
+// Config is the whole server configuration. Field comments name the
+// environment variable each one comes from.
+type Config struct {
+	Env             Env           // FINGRAPH_ENV
+	Addr            string        // FINGRAPH_ADDR
+	DataDir         string        // FINGRAPH_DATA_DIR
+	DatabaseURL     string        // DATABASE_URL (empty: SQLite file in DataDir)
+	LogLevel        string        // FINGRAPH_LOG_LEVEL
+	Introspection   bool          // FINGRAPH_INTROSPECTION
+	Sandbox         bool          // FINGRAPH_SANDBOX
+	SandboxDelay    time.Duration // FINGRAPH_SANDBOX_EXTRACTION_DELAY: how long new sandbox credentials stay pending
+	SandboxHistory  int           // FINGRAPH_SANDBOX_HISTORY_DAYS: days of simulated transactions
+	SandboxLatency  time.Duration // FINGRAPH_SANDBOX_LATENCY: added to every simulated provider response
+	ShutdownTimeout time.Duration // FINGRAPH_SHUTDOWN_TIMEOUT
+	RequestTimeout  time.Duration // FINGRAPH_REQUEST_TIMEOUT
+	MaxBodyBytes    int64         // FINGRAPH_MAX_BODY_BYTES
+	E2EKeys         string        // FINGRAPH_E2E_KEYS: JWKS with private RSA keys for end-to-end encryption
+	SafelistFile    string        // FINGRAPH_SAFELIST_FILE: operations first-party clients may run
+
+	Secrets Secrets
+	Limits  Limits
+	Cache   Cache
+	Auth    Auth
+	Flanks  Flanks
+}
+
+// Secrets are the keys protecting secrets at rest. Empty in development
+// means keys generated into the data dir.
+type Secrets struct {
+	MasterKey         string // FINGRAPH_MASTER_KEY: base64 of 32 bytes
+	MasterKeyPrevious string // FINGRAPH_MASTER_KEY_PREVIOUS: comma-separated older keys, still accepted
+	IndexKey          string // FINGRAPH_INDEX_KEY: base64 of 32 bytes, for lookups by keyed hash
+}
+
+// Limits bound what one GraphQL operation and one user may ask for.
+type Limits struct {
+	MaxDepth      int     // FINGRAPH_MAX_DEPTH
+	MaxAliases    int     // FINGRAPH_MAX_ALIASES
+	MaxDirectives int     // FINGRAPH_MAX_DIRECTIVES
+	MaxTokens     int     // FINGRAPH_MAX_TOKENS
+	MaxCost       int     // FINGRAPH_MAX_COST
+	RateBurst     float64 // FINGRAPH_RATE_BURST: cost points a user may spend at once
+	RatePerSecond float64 // FINGRAPH_RATE_PER_SECOND: refill; 0 turns the rate limit off
+	Suggestions   bool    // FINGRAPH_SUGGESTIONS: "Did you mean" hints in errors
+}
+
+// Cache configures how long fetched provider data counts as fresh.
+type Cache struct {
+	DefaultTTL time.Duration            // FINGRAPH_CACHE_TTL
+	TTLs       map[string]time.Duration // FINGRAPH_CACHE_TTLS: "transactions=5m,identity=24h"
+	StaleBound time.Duration            // FINGRAPH_STALE_BOUND: oldest cached data served while a provider fails
+}
+
+// Auth configures how bearer tokens are verified.
+type Auth struct {
+	JWKSURL   string // AUTH_JWKS_URL
+	PublicKey string // AUTH_PUBLIC_KEY (PEM or JWK)
+	Issuer    string // AUTH_ISSUER
+	Audience  string // AUTH_AUDIENCE
+}
+
+// Flanks configures the Flanks provider client.
+type Flanks struct {
+	BaseURL      string // FLANKS_BASE_URL (empty: the built-in sandbox)
+	ClientID     string // FLANKS_CLIENT_ID
+	ClientSecret string // FLANKS_CLIENT_SECRET
+	Username     string // FLANKS_USERNAME: legacy password-grant Apps only
+	Password     string // FLANKS_PASSWORD
+	JWE          bool   // FLANKS_JWE
+	JWKSURL      string // FLANKS_JWKS_URL
+	JWEEnc       string // FLANKS_JWE_ENC: A256CBC-HS512 or A256GCM
+	Timeout      time.Duration
+}
+
+// Error reports one invalid environment variable. Its message is a single
+// line naming the variable, suitable for printing before exiting with
+// status 2.
+type Error struct {
+	Var string
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Msg }
+
+// Load reads the configuration through getenv (os.Getenv in production,
+// a map lookup in tests) and validates it.
+func Load(getenv func(string) string) (Config, error) {
+	r := reader{getenv: getenv}
+	c := Config{
+		Env:             Env(strings.ToLower(r.str("FINGRAPH_ENV", string(EnvDevelopment)))),
+		Addr:            r.str("FINGRAPH_ADDR", "127.0.0.1:8080"),
+		DataDir:         r.str("FINGRAPH_DATA_DIR", "data"),
+		DatabaseURL:     r.str("DATABASE_URL", ""),
+		LogLevel:        strings.ToLower(r.str("FINGRAPH_LOG_LEVEL", "info")),
+		ShutdownTimeout: r.duration("FINGRAPH_SHUTDOWN_TIMEOUT", 30*time.Second),
+		RequestTimeout:  r.duration("FINGRAPH_REQUEST_TIMEOUT", 10*time.Second),
+		MaxBodyBytes:    r.int64("FINGRAPH_MAX_BODY_BYTES", 1<<20),
+		SandboxDelay:    r.duration("FINGRAPH_SANDBOX_EXTRACTION_DELAY", 0),
+		SandboxHistory:  int(r.int64("FINGRAPH_SANDBOX_HISTORY_DAYS", 730)),
+		SandboxLatency:  r.duration("FINGRAPH_SANDBOX_LATENCY", 0),
+		E2EKeys:         r.str("FINGRAPH_E2E_KEYS", ""),
+		SafelistFile:    r.str("FINGRAPH_SAFELIST_FILE", ""),
+		Secrets: Secrets{
+			MasterKey:         r.str("FINGRAPH_MASTER_KEY", ""),
+			MasterKeyPrevious: r.str("FINGRAPH_MASTER_KEY_PREVIOUS", ""),
+			IndexKey:          r.str("FINGRAPH_INDEX_KEY", ""),
+		},
+		Limits: Limits{
+			// Depth 12 fits the deepest useful path, me > credentials > edges >
+			// node > accounts > edges > node > transactions > edges > node > field.
+			MaxDepth:      int(r.int64("FINGRAPH_MAX_DEPTH", 12)),
+			MaxAliases:    int(r.int64("FINGRAPH_MAX_ALIASES", 15)),
+			MaxDirectives: int(r.int64("FINGRAPH_MAX_DIRECTIVES", 50)),
+			MaxTokens:     int(r.int64("FINGRAPH_MAX_TOKENS", 1000)),
+			MaxCost:       int(r.int64("FINGRAPH_MAX_COST", 10000)),
+			RateBurst:     float64(r.int64("FINGRAPH_RATE_BURST", 20000)),
+			RatePerSecond: float64(r.int64("FINGRAPH_RATE_PER_SECOND", 1000)),
+		},
+		Cache: Cache{
+			DefaultTTL: r.duration("FINGRAPH_CACHE_TTL", 15*time.Minute),
+			TTLs:       r.durations("FINGRAPH_CACHE_TTLS"),
+			StaleBound: r.duration("FINGRAPH_STALE_BOUND", 24*time.Hour),
+		},
+		Auth: Auth{
+			JWKSURL:   r.str("AUTH_JWKS_URL", ""),
+			PublicKey: r.str("AUTH_PUBLIC_KEY", ""),
+			Issuer:    r.str("AUTH_ISSUER", ""),
+			Audience:  r.str("AUTH_AUDIENCE", ""),
+		},
+		Flanks: Flanks{
+			BaseURL:      r.str("FLANKS_BASE_URL", ""),
+			ClientID:     r.str("FLANKS_CLIENT_ID", ""),
+			ClientSecret: r.str("FLANKS_CLIENT_SECRET", ""),
+			Username:     r.str("FLANKS_USERNAME", ""),
+			Password:     r.str("FLANKS_PASSWORD", ""),
+			JWE:          r.bool("FLANKS_JWE", false),
+			JWKSURL:      r.str("FLANKS_JWKS_URL", "https://api.flanks.io/.well-known/jwks.json"),
+			JWEEnc:       r.str("FLANKS_JWE_ENC", "A256CBC-HS512"),
+			Timeout:      r.duration("FLANKS_TIMEOUT", 30*time.Second),
+		},
+	}
+	c.Introspection = r.bool("FINGRAPH_INTROSPECTION", c.Env != EnvProduction)
+	c.Limits.Suggestions = r.bool("FINGRAPH_SUGGESTIONS", c.Env != EnvProduction)
+	c.Sandbox = r.bool("FINGRAPH_SANDBOX", c.Env != EnvProduction)
+	if r.err != nil {
+		return Config{}, r.err
+	}
+	return c, c.Validate()
+}
+
+// Validate checks single values and the rules that tie several together.
+func (c Config) Validate() error {
+	checks := []func() error{
+		c.validateEnv, c.validateAddr, c.validateDatabase, c.validateLimits, c.validateCache, c.validateSecrets,
+		c.validateAuth, c.validateFlanks,
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Dev reports whether the server runs with developer conveniences: a
+// locally minted signing key, the demo token in the playground.
+func (c Config) Dev() bool { return c.Env != EnvProduction }
+
+// SQLitePath returns the SQLite database file, or "" when DATABASE_URL
+// selects PostgreSQL.
+func (c Config) SQLitePath() string {
+	switch {
+	case c.DatabaseURL == "":
+		return filepath.Join(c.DataDir, "fingraph.db")
+	case strings.HasPrefix(c.DatabaseURL, "sqlite://"):
+		return strings.TrimPrefix(c.DatabaseURL, "sqlite://")
+	case strings.HasPrefix(c.DatabaseURL, "sqlite:"):
+		return strings.TrimPrefix(c.DatabaseURL, "sqlite:")
+	}
+	return ""
+}
+
+func (c Config) validateEnv() error {
+	switch c.Env {
+	case EnvDevelopment, EnvSandbox, EnvProduction:
+		return nil
+	}
+	return &Error{"FINGRAPH_ENV", fmt.Sprintf("must be development, sandbox or production, not %q", c.Env)}
+}
+
+func (c Config) validateAddr() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return &Error{"FINGRAPH_ADDR", fmt.Sprintf("must be host:port (e.g. 127.0.0.1:8080), not %q", c.Addr)}
+	}
+	if c.DataDir == "" {
+		return &Error{"FINGRAPH_DATA_DIR", "must not be empty"}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+		return nil
+	}
+	return &Error{"FINGRAPH_LOG_LEVEL", fmt.Sprintf("must be debug, info, warn or error, not %q", c.LogLevel)}
+}
+
+func (c Config) validateDatabase() error {
+	u := c.DatabaseURL
+	switch {
+	case u == "" && c.Env == EnvProduction:
+		return &Error{"DATABASE_URL", "is required when FINGRAPH_ENV=production (postgres://...)"}
+	case u == "", c.SQLitePath() != "":
+		if c.SQLitePath() == "" {
+			return &Error{"DATABASE_URL", "sqlite: URL has no file path"}
+		}
+		return nil
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		if _, err := url.Parse(u); err != nil {
+			return &Error{"DATABASE_URL", "is not a valid URL"}
+		}
+		return nil
+	}
+	return &Error{"DATABASE_URL", "must start with postgres://, postgresql:// or sqlite:"}
+}
+
+func (c Config) validateLimits() error {
+	switch {
+	case c.ShutdownTimeout <= 0:
+		return &Error{"FINGRAPH_SHUTDOWN_TIMEOUT", "must be positive"}
+	case c.RequestTimeout <= 0:
+		return &Error{"FINGRAPH_REQUEST_TIMEOUT", "must be positive"}
+	case c.MaxBodyBytes < 1024:
+		return &Error{"FINGRAPH_MAX_BODY_BYTES", "must be at least 1024"}
+	}
+	if c.SandboxLatency < 0 {
+		return &Error{"FINGRAPH_SANDBOX_LATENCY", "must not be negative"}
+	}
+	if c.SandboxHistory < 1 || c.SandboxHistory > 3650 {
+		return &Error{"FINGRAPH_SANDBOX_HISTORY_DAYS", "must be between 1 and 3650"}
+	}
+	l := c.Limits
+	for _, v := range []struct {
+		name string
+		n    int
+	}{{"FINGRAPH_MAX_DEPTH", l.MaxDepth}, {"FINGRAPH_MAX_ALIASES", l.MaxAliases}, {"FINGRAPH_MAX_DIRECTIVES", l.MaxDirectives},
+		{"FINGRAPH_MAX_TOKENS", l.MaxTokens}, {"FINGRAPH_MAX_COST", l.MaxCost}} {
+		if v.n < 1 {
+			return &Error{v.name, "must be at least 1"}
+		}
+	}
+	if l.RatePerSecond < 0 {
+		return &Error{"FINGRAPH_RATE_PER_SECOND", "must not be negative"}
+	}
+	if l.RatePerSecond > 0 && l.RateBurst < float64(l.MaxCost) {
+		return &Error{"FINGRAPH_RATE_BURST", "must be at least FINGRAPH_MAX_COST, or the costliest allowed query could never run"}
+	}
+	return nil
+}
+
+// CacheProducts are the product names FINGRAPH_CACHE_TTLS accepts.
+var CacheProducts = []string{
+	"status", "accounts", "transactions", "portfolios", "investments", "investment_transactions",
+	"liabilities", "liability_transactions", "cards", "card_transactions", "identity", "holders", "mifid",
+}
+
+func (c Config) validateCache() error {
+	if c.Cache.DefaultTTL <= 0 {
+		return &Error{"FINGRAPH_CACHE_TTL", "must be positive"}
+	}
+	if c.Cache.StaleBound <= 0 {
+		return &Error{"FINGRAPH_STALE_BOUND", "must be positive"}
+	}
+	for p, d := range c.Cache.TTLs {
+		if !slices.Contains(CacheProducts, p) {
+			return &Error{"FINGRAPH_CACHE_TTLS", fmt.Sprintf("unknown product %q (want one of %s)", p, strings.Join(CacheProducts, ", "))}
+		}
+		if d <= 0 {
+			return &Error{"FINGRAPH_CACHE_TTLS", fmt.Sprintf("TTL of %s must be positive", p)}
+		}
+	}
+	return nil
+}
+
+func (c Config) validateSecrets() error {
+	k := c.Secrets
+	if c.Env == EnvProduction && (k.MasterKey == "" || k.IndexKey == "") {
+		return &Error{"FINGRAPH_MASTER_KEY", "FINGRAPH_MASTER_KEY and FINGRAPH_INDEX_KEY are required when FINGRAPH_ENV=production"}
+	}
+	if k.MasterKey == "" && k.MasterKeyPrevious != "" {
+		return &Error{"FINGRAPH_MASTER_KEY_PREVIOUS", "needs FINGRAPH_MASTER_KEY (the current key)"}
+	}
+	if k.MasterKey != "" {
+		if _, err := secrets.ParseKeys(k.MasterKey, k.MasterKeyPrevious); err != nil {
+			return &Error{"FINGRAPH_MASTER_KEY", err.Error()}
+		}
+	}
+	if k.IndexKey != "" {
+		if _, err := secrets.ParseIndexKey(k.IndexKey); err != nil {
+			return &Error{"FINGRAPH_INDEX_KEY", err.Error()}
+		}
+	}
+	return nil
+}
+
+func (c Config) validateAuth() error {
+	a := c.Auth
+	if a.JWKSURL != "" && a.PublicKey != "" {
+		return &Error{"AUTH_PUBLIC_KEY", "set either AUTH_JWKS_URL or AUTH_PUBLIC_KEY, not both"}
+	}
+	if a.JWKSURL != "" {
+		if err := checkHTTPURL(a.JWKSURL); err != nil {
+			return &Error{"AUTH_JWKS_URL", err.Error()}
+		}
+	}
+	if c.Env == EnvProduction && a.JWKSURL == "" && a.PublicKey == "" {
+		return &Error{"AUTH_JWKS_URL", "AUTH_JWKS_URL or AUTH_PUBLIC_KEY is required when FINGRAPH_ENV=production"}
+	}
+	if (a.JWKSURL != "" || a.PublicKey != "") && (a.Issuer == "" || a.Audience == "") {
+		return &Error{"AUTH_ISSUER", "AUTH_ISSUER and AUTH_AUDIENCE are required with external token keys"}
+	}
+	return nil
+}
+
+func (c Config) validateFlanks() error {
+	f := c.Flanks
+	if f.BaseURL == "" {
+		if c.Env == EnvProduction {
+			return &Error{"FLANKS_BASE_URL", "is required when FINGRAPH_ENV=production (the sandbox is for development)"}
+		}
+		return nil
+	}
+	if err := checkHTTPURL(f.BaseURL); err != nil {
+		return &Error{"FLANKS_BASE_URL", err.Error()}
+	}
+	if f.ClientID == "" || f.ClientSecret == "" {
+		return &Error{"FLANKS_CLIENT_ID", "FLANKS_CLIENT_ID and FLANKS_CLIENT_SECRET are required with FLANKS_BASE_URL"}
+	}
+	if (f.Username == "") != (f.Password == "") {
+		return &Error{"FLANKS_USERNAME", "FLANKS_USERNAME and FLANKS_PASSWORD go together (password grant)"}
+	}
+	if f.JWE {
+		if err := checkHTTPURL(f.JWKSURL); err != nil {
+			return &Error{"FLANKS_JWKS_URL", err.Error()}
+		}
+	}
+	if f.JWEEnc != "A256CBC-HS512" && f.JWEEnc != "A256GCM" {
+		return &Error{"FLANKS_JWE_ENC", fmt.Sprintf("must be A256CBC-HS512 or A256GCM, not %q", f.JWEEnc)}
+	}
+	if f.Timeout <= 0 {
+		return &Error{"FLANKS_TIMEOUT", "must be positive"}
+	}
+	return nil
+}
+
+func checkHTTPURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("must be an http(s) URL, not %q", s)
+	}
+	return nil
+}
