@@ -1,0 +1,204 @@
+package aggregate
+
+import (
+	"cmp"
+	"encoding/json"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/fingraph/fingraph/models"
+	"github.com/fingraph/fingraph/providers/flanks"
+)
+
+// Mapping of Flanks wire types to models (the anti-corruption layer).
+// Money stays decimal end to end: the client decodes JSON numbers from
+// their text, never through float64. Nullable text arrives as "" and is
+// stored as NULL. Card numbers keep their last four digits only (mask.go).
+
+func mapFlanksStatus(st *flanks.CredentialsStatus) *Status {
+	return &Status{
+		EntityID:          st.Name,
+		Pending:           st.Pending,
+		Blocked:           st.Blocked,
+		SCARequired:       st.SCAToken != nil && *st.SCAToken != "",
+		ResetRequired:     st.ResetToken != nil && *st.ResetToken != "",
+		Products:          flanksProductFlags(st.Created, st.Errored),
+		LastUpdateAt:      flanksLastUpdate(st),
+		ProviderCreatedAt: optTime(st.CreatedAt),
+	}
+}
+
+// flanksProductFlags maps Flanks' extraction steps to our products. MiFID
+// comes with the identity ("auth") extraction.
+func flanksProductFlags(c, e flanks.ExtractionFlags) map[models.Product]models.ProductFlags {
+	f := func(created, errored bool) models.ProductFlags {
+		return models.ProductFlags{Created: created, Errored: errored}
+	}
+	return map[models.Product]models.ProductFlags{
+		models.ProductAccounts:     f(c.Product.Account, e.Product.Account),
+		models.ProductTransactions: f(c.Transactions.Account, e.Transactions.Account),
+		models.ProductPortfolios:   f(c.Product.Portfolio, e.Product.Portfolio),
+		models.ProductInvestments:  f(c.Product.Investment, e.Product.Investment),
+		models.ProductInvTxns:      f(c.Transactions.Investment, e.Transactions.Investment),
+		models.ProductLiabilities:  f(c.Product.Liability, e.Product.Liability),
+		models.ProductLiabTxns:     f(c.Transactions.Liability, e.Transactions.Liability),
+		models.ProductCards:        f(c.Product.Card, e.Product.Card),
+		models.ProductCardTxns:     f(c.Transactions.Card, e.Transactions.Card),
+		models.ProductIdentity:     f(c.Product.Auth, e.Product.Auth),
+		models.ProductHolders:      f(c.Product.Holders, e.Product.Holders),
+		models.ProductMifid:        f(c.Product.Auth, e.Product.Auth),
+	}
+}
+
+// flanksLastUpdate prefers last_update_timestamp and falls back to the
+// last_update day plus its "HH:MM" UTC time.
+func flanksLastUpdate(st *flanks.CredentialsStatus) *time.Time {
+	if t := optTime(st.LastUpdateAt); t != nil {
+		return t
+	}
+	if !st.LastUpdate.Valid() {
+		return nil
+	}
+	t := st.LastUpdate.UTC()
+	if hm, err := time.Parse("15:04", st.Time); err == nil {
+		t = t.Add(time.Duration(hm.Hour())*time.Hour + time.Duration(hm.Minute())*time.Minute)
+	}
+	return &t
+}
+
+func mapFlanksAccount(a *flanks.Account) models.Account {
+	n := int32(a.NumOwners)
+	return models.Account{
+		ProviderID: a.ID, IBAN: optString(a.IBAN), Alias: optString(a.Alias),
+		Description: optString(a.Description), Balance: a.Balance, Currency: a.Currency,
+		IsOwner: a.IsOwner, NumOwners: &n, Owners: ownerNames(a.Owners), SeenAt: optTime(a.UpdatedAt),
+	}
+}
+
+// mapFlanksAccountTxn links the movement to its account through Flanks'
+// account_id, usually the IBAN (the store matches IBAN, then _id).
+func mapFlanksAccountTxn(t *flanks.AccountTransaction) Linked[models.AccountTransaction] {
+	row := models.AccountTransaction{
+		ProviderID: t.ID, Amount: t.Amount, BalanceAfter: t.Balance, Currency: t.Currency,
+		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
+		Description: scrubPAN(t.Description), Category: optString(t.Category),
+		CardNumber:         optString(last4(t.CardNumber)),
+		ProductDescription: optString(scrubPAN(t.ProductDescription)),
+		BankTransactionID:  optString(t.TransactionID), OrderID: optString(t.OrderID),
+		PairTransactionID: optString(t.PairTransactionID),
+	}
+	if tr := t.Transfer; tr != nil {
+		row.Beneficiary, row.BeneficiaryIBAN = optString(tr.Beneficiary), optString(tr.IBANBeneficiary)
+		row.Payer, row.PayerIBAN = optString(tr.Payer), optString(tr.IBANPayer)
+	}
+	return Linked[models.AccountTransaction]{Row: row, ParentRef: t.AccountID}
+}
+
+func mapFlanksCard(c *flanks.Card) models.Card {
+	return models.Card{
+		ProviderID: c.ID, Product: optString(c.Product), ContractNumber: optString(c.ContractNumber),
+		PANLast4: last4(c.PAN), CardType: optString(c.CardType), AvailableBalance: c.AvailableBalance,
+		EmissionDate: optDate(c.EmissionDate), ExpirationDate: optDate(c.ExpirationDate),
+		SeenAt: optTime(c.UpdatedAt),
+	}
+}
+
+func mapFlanksCardTxn(t *flanks.CardTransaction) Linked[models.CardTransaction] {
+	return Linked[models.CardTransaction]{ParentRef: t.CardID, Row: models.CardTransaction{
+		ProviderID: t.ID, Amount: t.Amount, Commission: t.Commission, Currency: t.Currency,
+		Shop: optString(scrubPAN(t.Shop)), Category: optString(t.Category),
+		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
+	}}
+}
+
+func mapFlanksLiability(l *flanks.Liability) models.Liability {
+	row := models.Liability{
+		ProviderID: l.ID, Name: l.Name, Type: optString(l.Type), ContractNumber: optString(l.ContractNumber),
+		Balance: l.Balance, AvailableBalance: l.AvailableBalance, Currency: l.Currency,
+		InitialCapital: l.InitialCapital, OpeningDate: optDate(l.OpeningDate),
+		ExpirationDate: optDate(l.ExpirationDate), Periodicity: optString(l.Periodicity),
+		SeenAt: optTime(l.UpdatedAt),
+	}
+	if in := l.Interest; in != nil {
+		row.Interest = jsonDoc(map[string]any{"benchmark": optString(in.Benchmark),
+			"rate": num(in.Rate), "spread": num(in.Spread), "type": optString(in.Type)})
+	}
+	return row
+}
+
+func mapFlanksLiabilityTxn(t *flanks.LiabilityTransaction) Linked[models.LiabilityTransaction] {
+	return Linked[models.LiabilityTransaction]{ParentRef: t.LiabilityID, Row: models.LiabilityTransaction{
+		ProviderID: t.ID, Amount: t.Amount, BalanceAfter: t.Balance,
+		Currency: cmp.Or(t.CurrencyAmount, t.CurrencyBalance), Description: scrubPAN(t.Description),
+		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
+		Interest: t.Interest, Commission: t.Commission,
+	}}
+}
+
+// optString maps "" (Flanks' null) to nil.
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optDate(d flanks.Date) *models.Date {
+	if !d.Valid() {
+		return nil
+	}
+	v := models.DateOf(d.Time)
+	return &v
+}
+
+// opDate is the NOT NULL operation date, falling back to the value date.
+func opDate(op, value flanks.Date) models.Date {
+	return models.DateOf(cmp.Or(op, value).Time)
+}
+
+func optTime(t flanks.Timestamp) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	v := t.UTC()
+	return &v
+}
+
+func ownerNames(os []flanks.Owner) models.StringList {
+	if len(os) == 0 {
+		return nil
+	}
+	out := make(models.StringList, 0, len(os))
+	for _, o := range os {
+		out = append(out, o.Name)
+	}
+	return out
+}
+
+// num renders a nullable decimal as an exact JSON number, or null.
+func num(d decimal.NullDecimal) any {
+	if !d.Valid {
+		return nil
+	}
+	return json.Number(d.Decimal.String())
+}
+
+// orZero is the value of a nullable amount stored in a NOT NULL column.
+func orZero(d decimal.NullDecimal) decimal.Decimal {
+	if !d.Valid {
+		return decimal.Zero
+	}
+	return d.Decimal
+}
+
+// jsonDoc encodes v for a JSON column. v is built here from text and exact
+// numbers, so encoding cannot fail in practice; if it did, the document is
+// dropped rather than the whole product.
+func jsonDoc(v any) models.JSON {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return models.JSON(b)
+}

@@ -1,0 +1,139 @@
+package aggregate
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/internal/store"
+	"github.com/fingraph/fingraph/models"
+)
+
+// Defaults for the zero values of Options.
+const (
+	DefaultTTL          = 15 * time.Minute
+	DefaultStaleBound   = 24 * time.Hour
+	DefaultPendingRetry = 30 * time.Second
+	DefaultFetchTimeout = 60 * time.Second
+	// EntitiesTTL is how long a provider's institution list is kept in
+	// memory: it changes rarely and every link screen asks for it.
+	EntitiesTTL = time.Hour
+)
+
+// Options tune the cache. The zero value is usable.
+type Options struct {
+	// TTL is how long a product counts as fresh, per product; products
+	// absent use DefaultTTL.
+	TTL map[models.Product]time.Duration
+	// DefaultTTL applies to products without a TTL entry. Default 15 min.
+	DefaultTTL time.Duration
+	// StaleBound is the oldest cache a failed refresh still serves as
+	// merely stale; older data is flagged expired. Default 24 h (as
+	// stale-if-error=86400).
+	StaleBound time.Duration
+	// PendingRetry is how long a product the provider reported as still
+	// extracting is left alone before asking again, so polling clients do
+	// not hammer the provider. Default 30 s.
+	PendingRetry time.Duration
+	// FetchTimeout bounds one fetch. A fetch is shared by every caller
+	// waiting for it, so it does not end when the first caller gives up.
+	// Default 60 s.
+	FetchTimeout time.Duration
+	// Now is the clock (tests inject one). Default time.Now.
+	Now func() time.Time
+	// Logger receives sync failures, never provider handles or payloads.
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.DefaultTTL <= 0 {
+		o.DefaultTTL = DefaultTTL
+	}
+	if o.StaleBound <= 0 {
+		o.StaleBound = DefaultStaleBound
+	}
+	if o.PendingRetry <= 0 {
+		o.PendingRetry = DefaultPendingRetry
+	}
+	if o.FetchTimeout <= 0 {
+		o.FetchTimeout = DefaultFetchTimeout
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// Service is the read-through cache over the providers and the credentials
+// lifecycle. It is safe for concurrent use.
+type Service struct {
+	st        *store.Store
+	providers map[models.Provider]Provider
+	opts      Options
+	log       *slog.Logger
+
+	// flights collapses concurrent fetches of one (credentials, product)
+	// within this process.
+	flights singleflight.Group
+
+	entMu    sync.Mutex
+	entities map[models.Provider]entityCache
+}
+
+// New returns a Service over st and the given providers.
+func New(st *store.Store, providers []Provider, opts Options) *Service {
+	opts = opts.withDefaults()
+	s := &Service{
+		st:        st,
+		providers: make(map[models.Provider]Provider, len(providers)),
+		opts:      opts,
+		log:       opts.Logger.With("component", "aggregate"),
+		entities:  map[models.Provider]entityCache{},
+	}
+	for _, p := range providers {
+		s.providers[p.Name()] = p
+	}
+	return s
+}
+
+// provider returns the adapter for p.
+func (s *Service) provider(p models.Provider) (Provider, error) {
+	if pr, ok := s.providers[p]; ok {
+		return pr, nil
+	}
+	return nil, &apperr.Error{Kind: apperr.ErrUpstreamUnavailable,
+		Public: fmt.Sprintf("the provider %q is not configured on this server", p)}
+}
+
+func (s *Service) now() time.Time { return s.opts.Now().UTC() }
+
+// ttl is the freshness window of product p.
+func (s *Service) ttl(p models.Product) time.Duration {
+	if d, ok := s.opts.TTL[p]; ok && d > 0 {
+		return d
+	}
+	return s.opts.DefaultTTL
+}
+
+// fresh reports whether rec spares a provider call: fetched within the
+// TTL, or reported pending within PendingRetry.
+func (s *Service) fresh(rec *models.SyncRecord) bool {
+	if rec == nil {
+		return false
+	}
+	now := s.now()
+	switch rec.Status {
+	case store.SyncOK:
+		return rec.FetchedAt != nil && now.Sub(*rec.FetchedAt) < s.ttl(rec.Product)
+	case store.SyncPending:
+		return now.Sub(rec.AttemptedAt) < s.opts.PendingRetry
+	}
+	return false
+}

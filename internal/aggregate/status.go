@@ -1,0 +1,58 @@
+package aggregate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/fingraph/fingraph/internal/store"
+	"github.com/fingraph/fingraph/models"
+)
+
+// syncStatus fetches the provider's status of creds and writes it to the
+// credentials row with its sync record, in one transaction. While the
+// provider is still extracting, the record says pending so the status is
+// asked again after PendingRetry rather than after the full TTL.
+func (s *Service) syncStatus(ctx context.Context, prov Provider, creds *models.Credentials, rec *models.SyncRecord) error {
+	st, err := prov.Status(ctx, creds)
+	if err != nil {
+		return s.failed(ctx, creds, models.ProductCredentialsStatus, rec, err)
+	}
+	next := *creds
+	if err := applyStatus(&next, st); err != nil {
+		return err
+	}
+	now := s.now()
+	next.UpdatedAt = now
+	status := store.SyncOK
+	if st.Pending {
+		status = store.SyncPending
+	}
+	err = s.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateCredentialsStatus(ctx, &next); err != nil {
+			return err
+		}
+		return tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: creds.ID,
+			Product: models.ProductCredentialsStatus, Status: status, FetchedAt: &now, AttemptedAt: now})
+	})
+	if err != nil {
+		return fmt.Errorf("aggregate: save status: %w", err)
+	}
+	return nil
+}
+
+// applyStatus copies a provider status onto credentials columns.
+func applyStatus(c *models.Credentials, st *Status) error {
+	c.Pending, c.Blocked = st.Pending, st.Blocked
+	c.SCARequired, c.ResetRequired = st.SCARequired, st.ResetRequired
+	c.LastUpdateAt, c.ProviderCreatedAt = st.LastUpdateAt, st.ProviderCreatedAt
+	c.ProductStatus = nil
+	if len(st.Products) > 0 {
+		b, err := json.Marshal(st.Products)
+		if err != nil {
+			return fmt.Errorf("aggregate: encode product status: %w", err)
+		}
+		c.ProductStatus = models.JSON(b)
+	}
+	return nil
+}

@@ -1,0 +1,198 @@
+package finance
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/fingraph/fingraph/internal/store"
+	"github.com/fingraph/fingraph/models"
+)
+
+type ctxKey struct{ name string }
+
+var loadersKey = ctxKey{"finance-loaders"}
+
+// loaders batch and cache reads for ONE request: never shared between
+// requests or users, because each batch runs with the first caller's
+// scope.
+type loaders struct {
+	credentials  *dataloadgen.Loader[string, *models.Credentials]
+	accounts     *dataloadgen.Loader[string, *models.Account]
+	portfolios   *dataloadgen.Loader[string, *models.Portfolio]
+	investments  *dataloadgen.Loader[string, *models.Investment]
+	liabilities  *dataloadgen.Loader[string, *models.Liability]
+	cards        *dataloadgen.Loader[string, *models.Card]
+	identities   *dataloadgen.Loader[string, *models.Identity]
+	mifid        *dataloadgen.Loader[string, *models.Mifid]
+	syncRecords  *dataloadgen.Loader[string, []models.SyncRecord]
+	credsByUser  *dataloadgen.Loader[listKey, *store.Conn[models.Credentials]]
+	acctsByCreds *dataloadgen.Loader[listKey, *store.Conn[models.Account]]
+	acctsByUser  *dataloadgen.Loader[listKey, *store.Conn[models.Account]]
+	txnsByAcct   *dataloadgen.Loader[listKey, *store.Conn[models.AccountTransaction]]
+	txnsByUser   *dataloadgen.Loader[listKey, *store.Conn[models.AccountTransaction]]
+	portsByCreds *dataloadgen.Loader[listKey, *store.Conn[models.Portfolio]]
+	invsByCreds  *dataloadgen.Loader[listKey, *store.Conn[models.Investment]]
+	invsByPort   *dataloadgen.Loader[listKey, *store.Conn[models.Investment]]
+	invTxnsByInv *dataloadgen.Loader[listKey, *store.Conn[models.InvestmentTransaction]]
+	liabsByCreds *dataloadgen.Loader[listKey, *store.Conn[models.Liability]]
+	liabTxns     *dataloadgen.Loader[listKey, *store.Conn[models.LiabilityTransaction]]
+	cardsByCreds *dataloadgen.Loader[listKey, *store.Conn[models.Card]]
+	cardTxns     *dataloadgen.Loader[listKey, *store.Conn[models.CardTransaction]]
+	holders      *dataloadgen.Loader[listKey, *store.Conn[models.Holder]]
+	productRefs  *dataloadgen.Loader[store.ProductRef, models.Node]
+	ensured      ensureOnce
+
+	userCredsMu sync.Mutex
+	userCreds   map[string][]models.Credentials
+}
+
+// userCredentials returns all credentials of a user, read once per request
+// (me.accounts, me.transactions and summary each fan out over them).
+func (l *loaders) userCredentials(ctx context.Context, st *store.Store, userID string) ([]models.Credentials, error) {
+	l.userCredsMu.Lock()
+	defer l.userCredsMu.Unlock()
+	if c, ok := l.userCreds[userID]; ok {
+		return c, nil
+	}
+	c, err := st.AllCredentialsOfUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if l.userCreds == nil {
+		l.userCreds = map[string][]models.Credentials{}
+	}
+	l.userCreds[userID] = c
+	return c, nil
+}
+
+// listKey is one parent plus the shape of the page it asks for; parents
+// asking for the same shape share one query.
+type listKey struct {
+	Parent string
+	Shape  string
+}
+
+type shape struct {
+	Page   store.Page
+	Filter *store.TxnFilter
+	Total  bool
+}
+
+func keyFor(parent string, p store.Page, f *store.TxnFilter, total bool) listKey {
+	b, _ := json.Marshal(shape{Page: p, Filter: f, Total: total})
+	return listKey{Parent: parent, Shape: string(b)}
+}
+
+// wait is how long a loader collects keys before querying. Sibling
+// resolvers run concurrently, so a couple of milliseconds gathers a level.
+const wait = 500 * time.Microsecond
+
+func byID[T any](fetch func(context.Context, store.Scope, []string) (map[string]*T, error)) *dataloadgen.Loader[string, *T] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
+		scope, err := scopeOf(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return fetch(ctx, scope, ids)
+	}, dataloadgen.WithWait(wait))
+}
+
+// byParent groups keys by page shape and runs one list query per shape.
+func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]*store.Conn[T], error)) *dataloadgen.Loader[listKey, *store.Conn[T]] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []listKey) (map[listKey]*store.Conn[T], error) {
+		scope, err := scopeOf(ctx)
+		if err != nil {
+			return nil, err
+		}
+		groups := map[string][]string{}
+		for _, k := range keys {
+			groups[k.Shape] = append(groups[k.Shape], k.Parent)
+		}
+		out := make(map[listKey]*store.Conn[T], len(keys))
+		for sh, parents := range groups {
+			var s shape
+			if err := json.Unmarshal([]byte(sh), &s); err != nil {
+				return nil, err
+			}
+			res, err := fetch(ctx, store.ListRequest{Parents: parents, Scope: scope, Page: s.Page, Filter: s.Filter, Total: s.Total})
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range parents {
+				out[listKey{p, sh}] = res[p]
+			}
+		}
+		return out, nil
+	}, dataloadgen.WithWait(wait))
+}
+
+func newLoaders(st *store.Store) *loaders {
+	return &loaders{
+		credentials:  byID(st.CredentialsByIDs),
+		accounts:     byID(st.AccountsByIDs),
+		portfolios:   byID(st.PortfoliosByIDs),
+		investments:  byID(st.InvestmentsByIDs),
+		liabilities:  byID(st.LiabilitiesByIDs),
+		cards:        byID(st.CardsByIDs),
+		identities:   byID(st.IdentitiesByCredentials),
+		mifid:        byID(st.MifidByCredentials),
+		syncRecords:  nil, // set by the service, which owns the sync records
+		credsByUser:  byParent(st.CredentialsByUser),
+		acctsByCreds: byParent(st.AccountsByCredentials),
+		acctsByUser:  byParent(st.AccountsByUser),
+		txnsByAcct:   byParent(st.AccountTransactionsByAccount),
+		txnsByUser:   byParent(st.AccountTransactionsByUser),
+		portsByCreds: byParent(st.PortfoliosByCredentials),
+		invsByCreds:  byParent(st.InvestmentsByCredentials),
+		invsByPort:   byParent(st.InvestmentsByPortfolio),
+		invTxnsByInv: byParent(st.InvestmentTransactionsByInvestment),
+		liabsByCreds: byParent(st.LiabilitiesByCredentials),
+		liabTxns:     byParent(st.LiabilityTransactionsByLiability),
+		cardsByCreds: byParent(st.CardsByCredentials),
+		cardTxns:     byParent(st.CardTransactionsByCard),
+		holders:      byParent(st.HoldersByCredentials),
+		productRefs: dataloadgen.NewMappedLoader(func(ctx context.Context, refs []store.ProductRef) (map[store.ProductRef]models.Node, error) {
+			scope, err := scopeOf(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return st.ProductsByRef(ctx, scope, refs)
+		}, dataloadgen.WithWait(wait)),
+	}
+}
+
+// Middleware gives each request its own loaders.
+func (s *Service) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(s.WithLoaders(r.Context())))
+	})
+}
+
+// WithLoaders returns ctx carrying fresh per-request loaders.
+func (s *Service) WithLoaders(ctx context.Context) context.Context {
+	l := newLoaders(s.store)
+	l.syncRecords = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]models.SyncRecord, error) {
+		recs, err := s.agg.SyncRecords(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string][]models.SyncRecord, len(ids))
+		for _, id := range ids {
+			out[id] = recs[id] // a credentials never synced has none: not an error
+		}
+		return out, nil
+	}, dataloadgen.WithWait(wait))
+	return context.WithValue(ctx, loadersKey, l)
+}
+
+func loadersFrom(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey).(*loaders); ok {
+		return l
+	}
+	panic("finance: no loaders in context; wrap the handler with Service.Middleware")
+}

@@ -1,0 +1,59 @@
+package finance
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/fingraph/fingraph/models"
+)
+
+// ProductState is how one product of a credentials stands upstream (the
+// provider's created/errored flags) and in our cache (the sync record).
+type ProductState struct {
+	Product   models.Product
+	Created   bool
+	Errored   bool
+	Sync      string // never, ok, pending, error
+	FetchedAt *time.Time
+}
+
+// statusProducts are the products reported in CredentialsStatus.products.
+var statusProducts = []models.Product{
+	models.ProductAccounts, models.ProductTransactions, models.ProductPortfolios,
+	models.ProductInvestments, models.ProductInvTxns, models.ProductLiabilities,
+	models.ProductLiabTxns, models.ProductCards, models.ProductCardTxns,
+	models.ProductIdentity, models.ProductHolders, models.ProductMifid,
+}
+
+// ProductStates returns every product's state for one credentials; the
+// sync records of all credentials in a response load in one query.
+func (s *Service) ProductStates(ctx context.Context, c *models.Credentials) ([]ProductState, error) {
+	recs, err := loadersFrom(ctx).syncRecords.Load(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	byProduct := make(map[models.Product]models.SyncRecord, len(recs))
+	for _, r := range recs {
+		byProduct[r.Product] = r
+	}
+	flags := decodeFlags(c.ProductStatus)
+	out := make([]ProductState, 0, len(statusProducts))
+	for _, p := range statusProducts {
+		st := ProductState{Product: p, Sync: "never", Created: flags[p].Created, Errored: flags[p].Errored}
+		if r, ok := byProduct[p]; ok {
+			st.Sync, st.FetchedAt = r.Status, r.FetchedAt
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// decodeFlags reads the per-product flags stored with the credentials.
+func decodeFlags(raw models.JSON) map[models.Product]models.ProductFlags {
+	out := map[models.Product]models.ProductFlags{}
+	if len(raw) > 0 {
+		_ = json.Unmarshal(raw, &out)
+	}
+	return out
+}

@@ -1,0 +1,187 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/fingraph/fingraph/internal/secrets"
+	"github.com/fingraph/fingraph/models"
+)
+
+// Secret columns: provider handles and identity document numbers are
+// sealed on every write and opened on every read by a GORM plugin, so no
+// code path can store them in plain text by forgetting a call. Each value
+// is bound to its row: copied to another row, it does not decrypt.
+const (
+	secretsPluginName = "fingraph:secrets"
+	refIndexPurpose   = "credentials.provider_ref"
+	sealedPrefix      = "v1."
+)
+
+// ErrNoSecrets means the database handle was opened without the secrets
+// plugin; writing secrets then would store them in plain text.
+var ErrNoSecrets = errors.New("store: no secrets keyring installed on the database")
+
+// SecretsPlugin seals and opens secret columns. Install it once per
+// database handle with db.Use(store.NewSecretsPlugin(ring)).
+type SecretsPlugin struct{ ring *secrets.Keyring }
+
+// NewSecretsPlugin returns the plugin; ring must have an index key.
+func NewSecretsPlugin(ring *secrets.Keyring) (*SecretsPlugin, error) {
+	if ring == nil || !ring.HasIndexKey() {
+		return nil, errors.New("store: the secrets keyring needs a master key and an index key")
+	}
+	return &SecretsPlugin{ring: ring}, nil
+}
+
+// Name implements gorm.Plugin.
+func (p *SecretsPlugin) Name() string { return secretsPluginName }
+
+// Initialize implements gorm.Plugin.
+func (p *SecretsPlugin) Initialize(db *gorm.DB) error {
+	if err := db.Callback().Create().Before("gorm:create").Register("fingraph:seal", p.seal); err != nil {
+		return err
+	}
+	return db.Callback().Query().After("gorm:after_query").Register("fingraph:open", p.open)
+}
+
+func (p *SecretsPlugin) seal(tx *gorm.DB) {
+	if err := eachRow(tx.Statement.Dest, p.sealRow); err != nil {
+		_ = tx.AddError(err)
+	}
+}
+
+func (p *SecretsPlugin) open(tx *gorm.DB) {
+	if tx.Error != nil {
+		return
+	}
+	if err := eachRow(tx.Statement.Dest, p.openRow); err != nil {
+		_ = tx.AddError(err)
+	}
+}
+
+func (p *SecretsPlugin) sealRow(row any) error {
+	switch r := row.(type) {
+	case *models.Credentials:
+		if r.ProviderRef == "" {
+			return nil
+		}
+		sealed, err := p.ring.SealString(r.ProviderRef, credentialsBinding(r))
+		if err != nil {
+			return fmt.Errorf("store: seal provider_ref: %w", err)
+		}
+		r.ProviderRefSealed, r.ProviderRefIndex = sealed, p.refIndex(r.Provider, r.ProviderRef)
+	case *models.Identity:
+		if r.DocumentNumber == nil {
+			r.DocumentNumberSealed = nil
+			return nil
+		}
+		if r.DocumentNumberSealed != nil {
+			// Reuse a sealed value of the same plaintext (see
+			// keepSealedDocument); anything else is sealed afresh.
+			if doc, err := p.openValue(*r.DocumentNumberSealed, identityBinding(r)); err == nil && doc == *r.DocumentNumber &&
+				strings.HasPrefix(*r.DocumentNumberSealed, sealedPrefix) {
+				return nil
+			}
+		}
+		sealed, err := p.ring.SealString(*r.DocumentNumber, identityBinding(r))
+		if err != nil {
+			return fmt.Errorf("store: seal document_number: %w", err)
+		}
+		r.DocumentNumberSealed = &sealed
+	}
+	return nil
+}
+
+func (p *SecretsPlugin) openRow(row any) error {
+	switch r := row.(type) {
+	case *models.Credentials:
+		if r.ProviderRefSealed == "" {
+			return nil
+		}
+		ref, err := p.openValue(r.ProviderRefSealed, credentialsBinding(r))
+		if err != nil {
+			return fmt.Errorf("store: open provider_ref of credentials %s: %w", r.ID, err)
+		}
+		r.ProviderRef = ref
+	case *models.Identity:
+		if r.DocumentNumberSealed == nil {
+			return nil
+		}
+		doc, err := p.openValue(*r.DocumentNumberSealed, identityBinding(r))
+		if err != nil {
+			return fmt.Errorf("store: open document_number of credentials %s: %w", r.CredentialsID, err)
+		}
+		r.DocumentNumber = &doc
+	}
+	return nil
+}
+
+// openValue opens a sealed value; a value written before sealing existed
+// (no version prefix) is returned as is until rotate-keys seals it.
+func (p *SecretsPlugin) openValue(v string, b secrets.Binding) (string, error) {
+	if !strings.HasPrefix(v, sealedPrefix) {
+		return v, nil
+	}
+	return p.ring.OpenString(v, b)
+}
+
+func (p *SecretsPlugin) refIndex(provider models.Provider, ref string) string {
+	return p.ring.BlindIndex(refIndexPurpose, []byte(string(provider)+"\x00"+ref))
+}
+
+func credentialsBinding(c *models.Credentials) secrets.Binding {
+	return secrets.Binding{Tenant: c.UserID, Table: "credentials", Column: "provider_ref", RowID: c.ID}
+}
+
+// identityBinding binds to the credentials: an identity row is replaced,
+// not edited, on refresh, and there is exactly one per credentials.
+func identityBinding(i *models.Identity) secrets.Binding {
+	return secrets.Binding{Tenant: i.UserID, Table: "identities", Column: "document_number", RowID: i.CredentialsID}
+}
+
+// eachRow calls fn with a pointer to every struct in dest: a pointer to a
+// struct, or to a slice or array of structs.
+func eachRow(dest any, fn func(any) error) error {
+	v := reflect.ValueOf(dest)
+	for v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return nil
+	}
+	e := v.Elem()
+	switch e.Kind() {
+	case reflect.Struct:
+		return fn(v.Interface())
+	case reflect.Slice, reflect.Array:
+		for i := range e.Len() {
+			item := e.Index(i)
+			if item.Kind() == reflect.Pointer {
+				if item.IsNil() {
+					continue
+				}
+				item = item.Elem()
+			}
+			if item.Kind() == reflect.Struct && item.CanAddr() {
+				if err := fn(item.Addr().Interface()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// plugin returns the installed secrets plugin.
+func (s *Store) plugin() (*SecretsPlugin, error) {
+	p, ok := s.db.Config.Plugins[secretsPluginName].(*SecretsPlugin)
+	if !ok {
+		return nil, ErrNoSecrets
+	}
+	return p, nil
+}
