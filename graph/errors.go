@@ -1,0 +1,74 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/fingraph/fingraph/internal/apperr"
+)
+
+// ErrorPresenter maps domain errors to a public message and
+// extensions.code, the one translation point of the error vocabulary.
+// Unexpected errors are logged with their path and shown as INTERNAL with
+// a generic message: SQL, upstream bodies and stack traces never reach
+// clients.
+func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		if isProtocolError(err) {
+			return gqlErr
+		}
+		code, msg, known := apperr.Classify(err)
+		if !known && !errors.Is(err, context.Canceled) {
+			logger.ErrorContext(ctx, "resolver error", "path", gqlErr.Path.String(), "error", err.Error())
+		}
+		if errors.Is(err, context.DeadlineExceeded) {
+			code, msg = "TIMEOUT", "the operation took too long"
+		}
+		gqlErr.Message = msg
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		for k, v := range extensionsOf(err) {
+			gqlErr.Extensions[k] = v
+		}
+		gqlErr.Extensions["code"] = code
+		return gqlErr
+	}
+}
+
+// isProtocolError reports errors gqlgen or our extensions built directly
+// (parse, validation, limits, persisted queries): they describe the
+// client's request and are safe to show. Resolver errors always arrive
+// wrapped, with the original error in Err.
+func isProtocolError(err error) bool {
+	var direct *gqlerror.Error
+	return errors.As(err, &direct) && direct.Err == nil
+}
+
+// Extensioner lets a domain error add safe extensions (stale, fetchedAt...).
+type Extensioner interface {
+	Extensions() map[string]any
+}
+
+func extensionsOf(err error) map[string]any {
+	var e Extensioner
+	if errors.As(err, &e) {
+		return e.Extensions()
+	}
+	return nil
+}
+
+// RecoverFunc logs a resolver panic and returns a generic error; the stack
+// goes to the log only.
+func RecoverFunc(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p))
+		return errors.New("internal panic")
+	}
+}

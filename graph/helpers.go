@@ -1,0 +1,62 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/fingraph/fingraph/graph/model"
+	"github.com/fingraph/fingraph/internal/finance"
+	"github.com/fingraph/fingraph/internal/store"
+)
+
+// listArgs validates Relay arguments and notes whether totalCount was
+// selected, so the count query only runs when someone reads it.
+func listArgs(ctx context.Context, first *int32, after *string, last *int32, before *string) (finance.ListArgs, error) {
+	p, err := store.NewPage(first, last, after, before)
+	if err != nil {
+		return finance.ListArgs{}, err
+	}
+	return finance.ListArgs{Page: p, Total: slices.Contains(graphql.CollectAllFields(ctx), "totalCount")}, nil
+}
+
+// partial reports a non-fatal error (stale or missing provider data) next
+// to the data instead of failing the field, so one provider outage never
+// empties a whole dashboard.
+func partial(ctx context.Context, err error) error {
+	var p *finance.Partial
+	if errors.As(err, &p) {
+		graphql.AddError(ctx, p.Err)
+		return nil
+	}
+	return err
+}
+
+// conn builds a Relay connection's pieces from a store page.
+func conn[T any, E any](c *store.Conn[T], edge func(string, *T) E) ([]E, []T, *model.PageInfo, int32) {
+	if c == nil {
+		return []E{}, []T{}, &model.PageInfo{}, 0
+	}
+	edges := make([]E, len(c.Rows))
+	for i := range c.Rows {
+		edges[i] = edge(c.Cursors[i], &c.Rows[i])
+	}
+	rows := c.Rows
+	if rows == nil {
+		rows = []T{}
+	}
+	return edges, rows, &model.PageInfo{
+		HasNextPage: c.HasNextPage, HasPreviousPage: c.HasPreviousPage,
+		StartCursor: c.StartCursor(), EndCursor: c.EndCursor(),
+	}, int32(c.TotalCount)
+}
+
+// txnFilter converts the GraphQL filter input.
+func txnFilter(f *model.TransactionFilter) *store.TxnFilter {
+	if f == nil {
+		return nil
+	}
+	return &store.TxnFilter{From: f.From, To: f.To, MinAmount: f.MinAmount, MaxAmount: f.MaxAmount, Text: f.Text, Category: f.Category}
+}

@@ -1,0 +1,17 @@
+// Package graph is fingraph's GraphQL edge: resolvers that parse arguments,
+// call one service method and return. No SQL and no provider HTTP here.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import (
+	"github.com/fingraph/fingraph/internal/finance"
+	"github.com/fingraph/fingraph/internal/users"
+)
+
+// Resolver carries the services resolvers call. It is built once in
+// server.go; gqlgen never regenerates this file.
+type Resolver struct {
+	Users   *users.Service
+	Finance *finance.Service
+}
