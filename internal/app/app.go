@@ -1,0 +1,189 @@
+// Package app builds a running fingraph from a Config: database, auth,
+// sandbox simulators, services and the HTTP handler. The cli package calls
+// it; tests call it to get a real server in-process.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/fingraph/fingraph/graph"
+	"github.com/fingraph/fingraph/internal/auth"
+	"github.com/fingraph/fingraph/internal/config"
+	"github.com/fingraph/fingraph/internal/database"
+	"github.com/fingraph/fingraph/internal/finance"
+	"github.com/fingraph/fingraph/internal/httpapi"
+	"github.com/fingraph/fingraph/internal/playground"
+	"github.com/fingraph/fingraph/internal/sandbox"
+	"github.com/fingraph/fingraph/internal/store"
+	"github.com/fingraph/fingraph/internal/users"
+)
+
+// DemoUserID is the user the development demo token is minted for.
+const DemoUserID = "demo-user"
+
+// App is an assembled server.
+type App struct {
+	Config    config.Config
+	DB        *database.DB
+	Handler   http.Handler
+	DemoToken string           // set in development only
+	Sandbox   *sandbox.Sandbox // the built-in simulators, when running
+
+	logger  *slog.Logger
+	closers []func() error
+}
+
+// New opens the database, applies migrations and wires every dependency.
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	a := &App{Config: cfg, logger: logger}
+	if err := a.openDatabase(ctx); err != nil {
+		return nil, errors.Join(err, a.Close())
+	}
+	if err := a.build(ctx); err != nil {
+		return nil, errors.Join(err, a.Close())
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context) error {
+	verifier, devKey, err := a.verifier()
+	if err != nil {
+		return err
+	}
+	if err := a.startSandbox(ctx); err != nil {
+		return err
+	}
+	st := store.New(a.DB.Gorm)
+	agg, err := a.newAggregate(st)
+	if err != nil {
+		return err
+	}
+	if devKey != nil {
+		if a.DemoToken, err = devKey.Mint(DemoUserID, []auth.Role{auth.RoleUser}, 30*24*time.Hour); err != nil {
+			return err
+		}
+	}
+	if a.Sandbox != nil && devKey != nil {
+		if err := sandbox.SeedDemo(ctx, a.Sandbox, agg, st, DemoUserID); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+	}
+	safelist, err := loadSafelist(a.Config.SafelistFile)
+	if err != nil {
+		return err
+	}
+	keys := newE2EKeys(a.Config.E2EKeys, a.Config.DataDir, a.Config.Dev())
+	a.Handler = a.routes(verifier, st, finance.New(st, agg, keys), keys.Handler(), safelist)
+	return nil
+}
+
+// Close releases everything New acquired, in reverse order.
+func (a *App) Close() error {
+	var errs []error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i]())
+	}
+	a.closers = nil
+	return errors.Join(errs...)
+}
+
+func (a *App) openDatabase(ctx context.Context) error {
+	if err := os.MkdirAll(a.Config.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	db, err := database.Open(ctx, database.Options{
+		SQLitePath:  a.Config.SQLitePath(),
+		PostgresURL: postgresURL(a.Config),
+		Logger:      a.logger,
+	})
+	if err != nil {
+		return err
+	}
+	a.DB = db
+	a.closers = append(a.closers, db.Close)
+	ring, err := Keyring(a.Config, a.logger)
+	if err != nil {
+		return err
+	}
+	if err := InstallSecrets(db, ring); err != nil {
+		return err
+	}
+	if err := db.CheckDurability(ctx); err != nil {
+		if a.Config.Env == config.EnvProduction {
+			return err
+		}
+		a.logger.Warn("database durability", "error", err.Error())
+	}
+	return db.Migrate(ctx, a.Config.SQLitePath(), a.logger)
+}
+
+func postgresURL(c config.Config) string {
+	if c.SQLitePath() != "" {
+		return ""
+	}
+	return c.DatabaseURL
+}
+
+// verifier picks how tokens are checked: an external JWKS or public key
+// when configured, else (development only) the dev key in the data dir.
+func (a *App) verifier() (auth.Verifier, *auth.DevKey, error) {
+	ac := a.Config.Auth
+	jc := auth.JWTConfig{Issuer: ac.Issuer, Audience: ac.Audience}
+	switch {
+	case ac.JWKSURL != "":
+		v, err := auth.NewJWKSVerifier(ac.JWKSURL, &http.Client{Timeout: 10 * time.Second}, jc)
+		return v, nil, err
+	case ac.PublicKey != "":
+		v, err := auth.NewStaticKeyVerifier(ac.PublicKey, jc)
+		return v, nil, err
+	case a.Config.Dev():
+		k, err := auth.LoadOrCreateDevKey(a.Config.DataDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		return k.Verifier(), k, nil
+	}
+	return nil, nil, errors.New("no token verification key configured")
+}
+
+func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, jwks http.Handler, safelist graph.Safelist) http.Handler {
+	resolver := &graph.Resolver{Users: users.New(st), Finance: fin}
+	l := a.Config.Limits
+	gql := graph.NewHandler(resolver, graph.HandlerOptions{
+		Introspection: a.Config.Introspection,
+		Logger:        a.logger,
+		Limits:        graph.Limits{MaxDepth: l.MaxDepth, MaxAliases: l.MaxAliases, MaxDirectives: l.MaxDirectives, MaxCost: l.MaxCost},
+		Budget:        graph.NewBudget(l.RateBurst, l.RatePerSecond),
+		TokenLimit:    l.MaxTokens,
+		Suggestions:   l.Suggestions,
+		Safelist:      safelist,
+	})
+	return httpapi.New(httpapi.Deps{
+		GraphQL:        fin.Middleware(gql),
+		Verifier:       v,
+		Ready:          a.DB.Ready,
+		Playground:     playground.Handler("/graphql", playground.Options{Title: "fingraph", DemoToken: a.DemoToken}),
+		Assets:         playground.Assets(),
+		JWKS:           jwks,
+		Logger:         a.logger,
+		MaxBodyBytes:   a.Config.MaxBodyBytes,
+		RequestTimeout: a.Config.RequestTimeout,
+	})
+}
+
+func loadSafelist(path string) (graph.Safelist, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("FINGRAPH_SAFELIST_FILE: %w", err)
+	}
+	return graph.ParseSafelist(b)
+}

@@ -1,0 +1,141 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/fingraph/fingraph/internal/database"
+	"github.com/fingraph/fingraph/internal/finance"
+	"github.com/fingraph/fingraph/providers/flanks/flankssim"
+)
+
+// productTables are every table holding data fetched for credentials.
+var productTables = []string{
+	"sync_records", "accounts", "account_transactions", "portfolios", "investments",
+	"investment_transactions", "liabilities", "liability_transactions", "cards",
+	"card_transactions", "identities", "holders", "mifid",
+}
+
+// rowsOf counts, per table, the rows belonging to one credentials.
+func rowsOf(t *testing.T, db *database.DB, credsID string) map[string]int64 {
+	t.Helper()
+	out := map[string]int64{}
+	var n int64
+	if err := db.Gorm.Table("credentials").Where("id = ?", credsID).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	out["credentials"] = n
+	for _, table := range productTables {
+		if err := db.Gorm.Table(table).Where("credentials_id = ?", credsID).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		out[table] = n
+	}
+	return out
+}
+
+func credsKey(t *testing.T, id string) string {
+	t.Helper()
+	_, key, err := finance.ParseGlobalID(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// TestGraphLifecycle links, refreshes, forces a flow on and deletes
+// credentials through the API; the delete leaves no row behind.
+func TestGraphLifecycle(t *testing.T) {
+	eachDB(t, nil, func(t *testing.T, s *testServer) {
+		id := s.link(t, s.token, "testbank", "")
+		vars := map[string]any{"id": id}
+		s.mustGQL(t, s.token, `query($id: ID!) { node(id: $id) { ... on Credentials {
+			accounts(first: 10) { nodes { transactions(first: 1) { totalCount } } }
+			portfolios(first: 10) { nodes { investments(first: 20) { nodes { transactions(first: 1) { totalCount } } } } }
+			liabilities(first: 10) { nodes { transactions(first: 1) { totalCount } } } cards(first: 10) { nodes { transactions(first: 1) { totalCount } } }
+			identity { fullName } holders(first: 1) { totalCount } mifid } } }`, vars, nil)
+		before := rowsOf(t, s.app.DB, credsKey(t, id))
+		for _, table := range []string{"accounts", "account_transactions", "cards", "identities", "holders"} {
+			if before[table] == 0 {
+				t.Fatalf("nothing cached in %s: %v", table, before)
+			}
+		}
+
+		calls := s.sim().Requests(accountsPath)
+		s.mustGQL(t, s.token, `mutation($id: ID!) { refreshCredentials(id: $id) { id } }`, vars, nil)
+		if s.sim().Requests(accountsPath) != calls+1 {
+			t.Errorf("refresh did not refetch accounts once: %d -> %d", calls, s.sim().Requests(accountsPath))
+		}
+
+		var forced struct{ ForceCredentialsFlow struct{ Flow, Token string } }
+		s.mustGQL(t, s.token, `mutation($id: ID!) { forceCredentialsFlow(id: $id, flow: SCA) { flow token } }`, vars, &forced)
+		if forced.ForceCredentialsFlow.Flow != "SCA" || forced.ForceCredentialsFlow.Token == "" {
+			t.Errorf("force: %+v", forced)
+		}
+
+		demo := otherCredentials(t, s, id)
+		demoBefore := rowsOf(t, s.app.DB, credsKey(t, demo))
+		var del struct{ DeleteCredentials struct{ DeletedID string } }
+		s.mustGQL(t, s.token, `mutation($id: ID!) { deleteCredentials(id: $id) { deletedId } }`, vars, &del)
+		if del.DeleteCredentials.DeletedID != id {
+			t.Fatalf("deleted %q", del.DeleteCredentials.DeletedID)
+		}
+		for table, n := range rowsOf(t, s.app.DB, credsKey(t, id)) {
+			if n != 0 {
+				t.Errorf("%d rows left in %s after delete", n, table)
+			}
+		}
+		if after := rowsOf(t, s.app.DB, credsKey(t, demo)); after["accounts"] != demoBefore["accounts"] || after["credentials"] != 1 {
+			t.Errorf("other credentials touched: %v -> %v", demoBefore, after)
+		}
+		r := s.gql(t, s.token, `query($id: ID!) { node(id: $id) { id } }`, vars, nil)
+		if len(r.Errors) != 1 || code(r.Errors[0]) != "NOT_FOUND" {
+			t.Errorf("deleted credentials still found: %+v", r)
+		}
+	})
+}
+
+// otherCredentials returns one of the user's credentials other than id.
+func otherCredentials(t *testing.T, s *testServer, id string) string {
+	t.Helper()
+	var d struct {
+		Me struct {
+			Credentials struct{ Nodes []struct{ ID string } }
+		}
+	}
+	s.mustGQL(t, s.token, `{ me { credentials { nodes { id } } } }`, nil, &d)
+	for _, n := range d.Me.Credentials.Nodes {
+		if n.ID != id {
+			return n.ID
+		}
+	}
+	t.Fatal("the user has no other credentials")
+	return ""
+}
+
+// TestGraphDelayedLinkCode: Flanks may accept a code but delay the
+// credentials; the API says DELAYED and the same code works later.
+func TestGraphDelayedLinkCode(t *testing.T) {
+	eachDB(t, nil, func(t *testing.T, s *testServer) {
+		res, err := s.sim().CompleteLink(flankssim.LinkCompletion{Bank: "testbank", ExchangeDelay: 300 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := `mutation($c: String!) { exchangeLinkCode(code: $c) { status credentials { id } } }`
+		var out struct {
+			ExchangeLinkCode struct {
+				Status      string
+				Credentials *struct{ ID string }
+			}
+		}
+		s.mustGQL(t, s.token, q, map[string]any{"c": res.Code}, &out)
+		if out.ExchangeLinkCode.Status != "DELAYED" || out.ExchangeLinkCode.Credentials != nil {
+			t.Fatalf("first exchange: %+v", out)
+		}
+		time.Sleep(400 * time.Millisecond) // the simulator's delay, in real time
+		s.mustGQL(t, s.token, q, map[string]any{"c": res.Code}, &out)
+		if out.ExchangeLinkCode.Status != "COMPLETED" || out.ExchangeLinkCode.Credentials == nil {
+			t.Fatalf("second exchange: %+v", out)
+		}
+	})
+}

@@ -1,0 +1,71 @@
+package app_test
+
+import (
+	"math"
+	"sync/atomic"
+	"testing"
+
+	"gorm.io/gorm"
+)
+
+// countStatements counts every SQL statement GORM sends from now on.
+// Dry runs (GORM rendering a subquery into its parent statement) run the
+// callbacks too but send nothing, so they do not count.
+func countStatements(t *testing.T, db *gorm.DB) *atomic.Int64 {
+	t.Helper()
+	var n atomic.Int64
+	inc := func(tx *gorm.DB) {
+		if !tx.DryRun {
+			n.Add(1)
+		}
+	}
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("test:count_query", inc),
+		cb.Row().After("gorm:row").Register("test:count_row", inc),
+		cb.Raw().After("gorm:raw").Register("test:count_raw", inc),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &n
+}
+
+const nested = `query($a: Int, $t: Int) { me { credentials(first: 5) { nodes { id status { pending }
+  accounts(first: $a) { totalCount nodes { id balance credentials { id }
+    transactions(first: $t) { totalCount nodes { id amount account { id } } } } } } } } }`
+
+// TestGraphStatementsDoNotGrowWithLists: on a warm cache, a nested query
+// costs the same number of statements whatever the sizes of its lists —
+// per-request loaders batch every level (no N+1).
+func TestGraphStatementsDoNotGrowWithLists(t *testing.T) {
+	// Rate limiting off: this test spends far more than a user would.
+	eachDB(t, map[string]string{"FINGRAPH_RATE_PER_SECOND": "0"}, func(t *testing.T, s *testServer) {
+		n := countStatements(t, s.app.DB.Gorm)
+		// Loaders gather keys for a couple of milliseconds; a scheduling
+		// hiccup can only split a batch (more statements), never merge
+		// two, so the fewest statements over a few runs is the real count.
+		// An N+1 grows with the lists on every run and still fails.
+		run := func(accounts, txns int) int64 {
+			vars := map[string]any{"a": accounts, "t": txns}
+			s.mustGQL(t, s.token, nested, vars, nil) // warm the cache for this shape
+			least := int64(math.MaxInt64)
+			for range 5 {
+				before := n.Load()
+				s.mustGQL(t, s.token, nested, vars, nil)
+				least = min(least, n.Load()-before)
+			}
+			return least
+		}
+		small := run(1, 1)
+		large := run(10, 50)
+		if small == 0 || large != small {
+			t.Fatalf("statements: %d for 1 account x 1 transaction, %d for 10 x 50", small, large)
+		}
+		s.link(t, s.token, "testbank", "") // more credentials, accounts and transactions
+		if more := run(10, 50); more != small {
+			t.Fatalf("statements: %d with more credentials, want %d", more, small)
+		}
+	})
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/fingraph/fingraph/internal/app"
+	"github.com/fingraph/fingraph/internal/logging"
+)
+
+func runServe(ctx context.Context, env Env, args []string) error {
+	fs := newFlags(env, "serve", "serve", "Serve the GraphQL API, the playground and health probes.\n"+
+		"Listens on FINGRAPH_ADDR (default 127.0.0.1:8080); see README.md for all variables.")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	logger := logging.New(env.Stderr, cfg.LogLevel)
+	a, err := app.New(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	logger.Info("fingraph ready", "addr", ln.Addr().String(), "env", string(cfg.Env),
+		"database", string(a.DB.Dialect), "startup_ms", time.Since(started).Milliseconds())
+	printBanner(env, a, ln.Addr().String())
+	srv := app.NewHTTPServer(a.Handler, cfg.RequestTimeout)
+	err = app.Serve(ctx, srv, ln, cfg.ShutdownTimeout)
+	logger.Info("fingraph stopped")
+	return err
+}
+
+func printBanner(env Env, a *app.App, addr string) {
+	base := "http://" + addr
+	fmt.Fprintf(env.Stdout, "fingraph %s (%s) serving on %s\n", version(), a.Config.Env, base)
+	fmt.Fprintf(env.Stdout, "  playground: %s/\n", base)
+	fmt.Fprintf(env.Stdout, "  graphql:    %s/graphql\n", base)
+	if a.DemoToken == "" {
+		return
+	}
+	fmt.Fprintf(env.Stdout, "  demo token: %s\n", a.DemoToken)
+	fmt.Fprintf(env.Stdout, "  try:        curl -s %s/graphql -H 'Authorization: Bearer %s' "+
+		"-H 'Content-Type: application/json' -d '{\"query\":\"{ __typename }\"}'\n", base, a.DemoToken)
+}

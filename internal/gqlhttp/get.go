@@ -1,0 +1,81 @@
+package gqlhttp
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// GET serves `GET /graphql?query=...` for query operations only.
+type GET struct{}
+
+var _ graphql.Transport = GET{}
+
+// Supports claims plain GET requests.
+func (GET) Supports(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
+}
+
+// Do reads the URL parameters, then creates and dispatches the operation.
+func (GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	start := graphql.Now()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		WriteErrors(w, r, http.StatusBadRequest, Error(CodeBadRequest, "the query string is malformed"))
+		return
+	}
+	params, err := decodeParams(
+		quoted(q, "query"), quoted(q, "operationName"),
+		raw(q, "variables"), raw(q, "extensions"))
+	if err != nil {
+		WriteErrors(w, r, http.StatusBadRequest, Error(CodeBadRequest, err.Error()))
+		return
+	}
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	execute(w, r, exec, params, true)
+}
+
+// quoted turns a URL parameter into a JSON string so GET and POST share one
+// validation path.
+func quoted(q url.Values, key string) json.RawMessage {
+	if !q.Has(key) {
+		return nil
+	}
+	return json.RawMessage(strconv.Quote(q.Get(key)))
+}
+
+func raw(q url.Values, key string) json.RawMessage {
+	if !q.Has(key) || q.Get(key) == "" {
+		return nil
+	}
+	return json.RawMessage(q.Get(key))
+}
+
+// execute is shared by both transports. queryOnly enforces the spec's rule
+// that GET must not run mutations: 405 with Allow: POST.
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, queryOnly bool) {
+	ctx := r.Context()
+	params.Headers = r.Header
+	mediaType := Negotiate(r)
+	rc, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		setHeaders(w, mediaType)
+		w.WriteHeader(statusForRequestErrors(w, mediaType, errs))
+		writeJSON(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+		return
+	}
+	if queryOnly && rc.Operation != nil && rc.Operation.Operation != ast.Query {
+		w.Header().Set("Allow", http.MethodPost)
+		WriteErrors(w, r, http.StatusMethodNotAllowed,
+			Error(CodeBadRequest, "GET requests may only run queries; use POST for mutations"))
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, rc)
+	setHeaders(w, mediaType)
+	writeJSON(w, responses(ctx))
+}

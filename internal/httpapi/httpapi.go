@@ -1,0 +1,85 @@
+// Package httpapi assembles fingraph's HTTP surface: the GraphQL endpoint
+// behind authentication and a body cap, the playground, health probes and
+// published keys, wrapped in request-ID, access-log and recovery
+// middleware.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/fingraph/fingraph/internal/auth"
+)
+
+// Deps are the handlers and services the router wires together.
+type Deps struct {
+	GraphQL        http.Handler
+	Verifier       auth.Verifier
+	Ready          func(context.Context) error
+	Playground     http.Handler // served at / (nil: no playground)
+	Assets         http.Handler // served under /static/graphiql/
+	JWKS           http.Handler // served at /.well-known/jwks.json (nil: none)
+	Logger         *slog.Logger
+	MaxBodyBytes   int64
+	RequestTimeout time.Duration
+}
+
+// New returns the root handler.
+func New(d Deps) http.Handler {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("GET /readyz", readyz(d.Ready, d.Logger))
+	mux.Handle("/graphql", graphqlChain(d))
+	if d.Playground != nil {
+		mux.Handle("GET /{$}", d.Playground)
+	}
+	if d.Assets != nil {
+		mux.Handle("GET /static/graphiql/", d.Assets)
+	}
+	if d.JWKS != nil {
+		mux.Handle("/.well-known/jwks.json", d.JWKS)
+	}
+	return recoverer(d.Logger, requestID(accessLog(d.Logger, mux)))
+}
+
+// graphqlChain orders the GraphQL middleware: method check first (cheap),
+// then authentication (no work for anonymous callers), then the body cap,
+// then the per-operation deadline.
+func graphqlChain(d Deps) http.Handler {
+	h := withTimeout(d.RequestTimeout, d.GraphQL)
+	h = limitBody(d.MaxBodyBytes, h)
+	h = authenticate(d.Verifier, d.Logger, h)
+	return allowMethods(h, http.MethodGet, http.MethodPost)
+}
+
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	writeStatus(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func readyz(ready func(context.Context) error, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if ready != nil {
+			if err := ready(ctx); err != nil {
+				logger.WarnContext(ctx, "not ready", "error", err.Error())
+				writeStatus(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+				return
+			}
+		}
+		writeStatus(w, http.StatusOK, map[string]string{"status": "ready"})
+	})
+}
+
+func writeStatus(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}

@@ -1,0 +1,177 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/internal/auth"
+	"github.com/fingraph/fingraph/internal/gqlhttp"
+	"github.com/fingraph/fingraph/internal/logging"
+)
+
+var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID reuses a well-formed incoming X-Request-ID (so a gateway's ID
+// links its logs to ours) or makes a new one, and echoes it back.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-ID")
+		if !safeRequestID.MatchString(id) {
+			var b [12]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-ID", id)
+		next.ServeHTTP(w, r.WithContext(logging.WithRequestID(r.Context(), id)))
+	})
+}
+
+// statusRecorder remembers the status and size for the access log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// accessLog logs one line per request: method, path without the query
+// string (GET queries and variables may carry personal data), status, size
+// and duration. Never bodies, headers or tokens.
+func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		logger.InfoContext(r.Context(), "http request",
+			"method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"bytes", rec.bytes, "duration_ms", time.Since(start).Milliseconds())
+	})
+}
+
+// recoverer turns a panic outside gqlgen into a bare 500 and a log line.
+func recoverer(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				logger.ErrorContext(r.Context(), "http panic", "path", r.URL.Path)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func allowMethods(next http.Handler, methods ...string) http.Handler {
+	allow := strings.Join(methods, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, m := range methods {
+			if r.Method == m {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		w.Header().Set("Allow", allow)
+		gqlhttp.WriteErrors(w, r, http.StatusMethodNotAllowed,
+			gqlhttp.Error(gqlhttp.CodeBadRequest, "method not allowed; use "+allow))
+	})
+}
+
+// authenticate requires a valid bearer token and puts the principal in the
+// context. Failures answer 401 with a GraphQL-shaped body and an RFC 6750
+// challenge; the reason is logged, never returned.
+func authenticate(v auth.Verifier, logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, err := auth.BearerToken(r)
+		var p *auth.Principal
+		if err == nil {
+			p, err = v.Verify(r.Context(), token)
+		}
+		if err != nil {
+			challenge := `Bearer realm="fingraph"`
+			if !errors.Is(err, auth.ErrMissingToken) {
+				challenge += `, error="invalid_token"`
+				logger.InfoContext(r.Context(), "rejected token", "reason", err.Error())
+			}
+			w.Header().Set("WWW-Authenticate", challenge)
+			gqlhttp.WriteErrors(w, r, http.StatusUnauthorized,
+				gqlhttp.Error(apperr.CodeUnauthenticated, "a valid bearer token is required"))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), p)))
+	})
+}
+
+// limitBody answers 413 before gqlgen runs when the body is over max bytes.
+// gqlgen alone would read any size, and http.MaxBytesReader alone makes it
+// answer 200 with an error, so the body is read here in full first.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max {
+			tooLarge(w, r)
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+			var mbe *http.MaxBytesError
+			switch {
+			case errors.As(err, &mbe):
+				tooLarge(w, r)
+				return
+			case err != nil:
+				gqlhttp.WriteErrors(w, r, http.StatusBadRequest,
+					gqlhttp.Error(gqlhttp.CodeBadRequest, "could not read the request body"))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func tooLarge(w http.ResponseWriter, r *http.Request) {
+	gqlhttp.WriteErrors(w, r, http.StatusRequestEntityTooLarge,
+		gqlhttp.Error("PAYLOAD_TOO_LARGE", "the request body exceeds the limit"))
+}
+
+// withTimeout bounds each GraphQL operation, including provider calls.
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	if d <= 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"testing"
+	"text/tabwriter"
+
+	"github.com/fingraph/fingraph/internal/benchkit"
+)
+
+// benchFlags are the flags the in-process commands share.
+type benchFlags struct {
+	benchtime string
+	history   int
+	keep      bool
+}
+
+func (f *benchFlags) register(fs *flag.FlagSet, defaultBenchtime string) {
+	fs.StringVar(&f.benchtime, "benchtime", defaultBenchtime,
+		"how long to run each benchmark (e.g. 3s), or a fixed count (e.g. 20x), as go test -benchtime")
+	fs.IntVar(&f.history, "history-days", 0,
+		"days of simulated transactions per account (0: the server default, 730)")
+	fs.BoolVar(&f.keep, "keep", false, "keep the scratch data directory (printed) instead of deleting it")
+}
+
+// open starts the app in a scratch directory; the returned func stops it
+// and removes the directory.
+func (f *benchFlags) open(ctx context.Context, stderr io.Writer) (*benchkit.Env, func(), error) {
+	// testing.Benchmark reads -test.benchtime from the flag package's
+	// command line: register the testing flags there, then set it.
+	testing.Init()
+	if err := flag.CommandLine.Set("test.benchtime", f.benchtime); err != nil {
+		return nil, nil, usageError{fmt.Sprintf("-benchtime %q: %v", f.benchtime, err)}
+	}
+	dir, err := os.MkdirTemp("", "fingraph-bench-")
+	if err != nil {
+		return nil, nil, err
+	}
+	env := map[string]string{}
+	if f.history > 0 {
+		env["FINGRAPH_SANDBOX_HISTORY_DAYS"] = fmt.Sprint(f.history)
+	}
+	e, err := benchkit.Open(ctx, benchkit.Options{Dir: dir, Env: env})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return e, func() {
+		e.Close()
+		if f.keep {
+			fmt.Fprintln(stderr, "data kept in", dir)
+			return
+		}
+		os.RemoveAll(dir)
+	}, nil
+}
+
+// measure runs fn with testing.Benchmark. testing.Benchmark discards
+// b.Fatal messages and returns a zero result, so a failure is reported by
+// name and the go test benchmark is the place to see why.
+func measure(name string, fn func(*testing.B)) (testing.BenchmarkResult, error) {
+	r := testing.Benchmark(fn)
+	if r.N == 0 {
+		return r, fmt.Errorf("%s failed; run the go test benchmark for the reason (see BENCHMARKS.md)", name)
+	}
+	return r, nil
+}
+
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+func runNested(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("nested", `Seeds 9 credentials (>= 10,000 account transactions) in an in-process server
+on SQLite, warms the cache, checks that the baselines return byte-identical
+data, then times, side by side, the nested query through the HTTP handler
+("server"), the same data by hand-written SQL + encoding/json using the
+server's ROW_NUMBER() strategy ("baseline"), and by per-account LIMIT 50
+subqueries ("baseline-per-account"). Target: server <= 3x baseline.`, stderr)
+	var f benchFlags
+	f.register(fs, "2s")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	e, stop, err := f.open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	n, err := benchkit.SeedNested(ctx, e, benchkit.MinTransactions)
+	if err != nil {
+		return err
+	}
+	if err := n.Check(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "nested query over %d credentials, %d account transactions; %d-byte data, byte-identical in all three\n\n",
+		benchkit.MaxCredentials, n.Transactions, len(n.Data))
+	runs := []struct {
+		name string
+		fn   func(*testing.B)
+	}{{"server", n.BenchServer}, {"baseline", n.BenchBaseline}, {"baseline-per-account", n.BenchBaselinePerAccount}}
+	res := make([]testing.BenchmarkResult, len(runs))
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\tns/op\tms/op\tallocs/op\tB/op\truns\t")
+	for i, r := range runs {
+		if res[i], err = measure(r.name, r.fn); err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%d\t%d\t%d\t\n", r.name, res[i].NsPerOp(),
+			float64(res[i].NsPerOp())/1e6, res[i].AllocsPerOp(), res[i].AllocedBytesPerOp(), res[i].N)
+	}
+	tw.Flush()
+	fmt.Fprintln(stdout)
+	for i, r := range runs[1:] {
+		ratio := float64(res[0].NsPerOp()) / float64(res[i+1].NsPerOp())
+		fmt.Fprintf(stdout, "server/%s: %.2fx time, %.1fx allocs (target <= 3x time: %s)\n", r.name, ratio,
+			float64(res[0].AllocsPerOp())/float64(res[i+1].AllocsPerOp()), verdict(ratio <= 3))
+	}
+	return nil
+}
+
+func runCold(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("cold", `Times ONE query on credentials never fetched before, with the simulator's
+latency at 200 ms: five independent products (accounts, portfolios,
+liabilities, cards, identity) vs one (accounts). New credentials are
+linked before each run, outside the timing. Target: five <= 1.3x one.`, stderr)
+	var f benchFlags
+	f.register(fs, "10x")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	e, stop, err := f.open(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	five, err := benchkit.NewCold(ctx, e, benchkit.ColdFiveQuery, benchkit.ColdFivePaths)
+	if err != nil {
+		return err
+	}
+	one, err := benchkit.NewCold(ctx, e, benchkit.ColdOneQuery, benchkit.ColdOnePaths)
+	if err != nil {
+		return err
+	}
+	// One untimed run of each catches a broken set-up with its message,
+	// which testing.Benchmark would swallow.
+	for _, c := range []*benchkit.Cold{five, one} {
+		if _, err := c.Run(ctx); err != nil {
+			return err
+		}
+	}
+	rFive, err := measure("five products", five.Bench)
+	if err != nil {
+		return err
+	}
+	rOne, err := measure("one product", one.Bench)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "cold query, %v simulated provider latency, fresh credentials each run\n\n", benchkit.ColdLatency)
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\tms/op\tx latency\truns\t")
+	for _, r := range []struct {
+		name string
+		res  testing.BenchmarkResult
+	}{{"five products", rFive}, {"one product", rOne}} {
+		ms := float64(r.res.NsPerOp()) / 1e6
+		fmt.Fprintf(tw, "%s\t%.1f\t%.2f\t%d\t\n", r.name, ms,
+			float64(r.res.NsPerOp())/float64(benchkit.ColdLatency), r.res.N)
+	}
+	tw.Flush()
+	ratio := float64(rFive.NsPerOp()) / float64(rOne.NsPerOp())
+	fmt.Fprintf(stdout, "\nfive/one: %.2fx (target <= 1.3x: %s)\n", ratio, verdict(ratio <= 1.3))
+	return nil
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT met"
+}
