@@ -69,3 +69,46 @@ func TestGraphStatementsDoNotGrowWithLists(t *testing.T) {
 		}
 	})
 }
+
+// TestGraphNodesBatched: nodes(ids:) resolves its ids together, so the
+// statements do not grow with the number of ids; past the page maximum
+// it answers a bad-input error instead of working.
+func TestGraphNodesBatched(t *testing.T) {
+	eachDB(t, map[string]string{"FINGRAPH_RATE_PER_SECOND": "0"}, func(t *testing.T, s *testServer) {
+		var d struct {
+			Me struct {
+				Transactions struct{ Nodes []struct{ ID string } }
+			}
+		}
+		s.mustGQL(t, s.token, `{ me { transactions(first: 100) { nodes { id } } } }`, nil, &d)
+		var ids []string
+		for _, n := range d.Me.Transactions.Nodes {
+			ids = append(ids, n.ID)
+		}
+		if len(ids) < 100 {
+			t.Fatalf("want 100 transactions, got %d", len(ids))
+		}
+		n := countStatements(t, s.app.DB.Gorm)
+		const q = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on AccountTransaction { amount } } }`
+		least := func(ids []string) int64 {
+			out := int64(math.MaxInt64)
+			for range 3 { // see TestGraphStatementsDoNotGrowWithLists
+				before := n.Load()
+				var got struct{ Nodes []*struct{ ID string } }
+				s.mustGQL(t, s.token, q, map[string]any{"ids": ids}, &got)
+				if len(got.Nodes) != len(ids) || got.Nodes[len(ids)-1] == nil || got.Nodes[len(ids)-1].ID != ids[len(ids)-1] {
+					t.Fatalf("nodes answered %d entries for %d ids, last %+v", len(got.Nodes), len(ids), got.Nodes[len(got.Nodes)-1])
+				}
+				out = min(out, n.Load()-before)
+			}
+			return out
+		}
+		if few, many := least(ids[:2]), least(ids); few == 0 || many != few {
+			t.Fatalf("statements: %d for 2 ids, %d for 100", few, many)
+		}
+		r := s.gql(t, s.token, q, map[string]any{"ids": append(ids, ids[0])}, nil)
+		if len(r.Errors) != 1 || code(r.Errors[0]) != "BAD_USER_INPUT" {
+			t.Fatalf("101 ids: %+v", r.Errors)
+		}
+	})
+}

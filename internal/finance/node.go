@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
 )
 
@@ -44,15 +47,30 @@ func (s *Service) Node(ctx context.Context, id string) (models.Node, error) {
 	return load(ctx, s, key)
 }
 
-// Nodes resolves several IDs in order; misses become nil entries.
+// MaxNodes bounds the ids of one nodes(ids:) call, like a page.
+const MaxNodes = store.MaxPageSize
+
+// Nodes resolves several IDs in order; misses become nil entries. The ids
+// are resolved concurrently so that the loaders batch them: the number of
+// statements does not grow with the number of ids.
 func (s *Service) Nodes(ctx context.Context, ids []string) ([]models.Node, error) {
+	if len(ids) > MaxNodes {
+		return nil, apperr.Invalid("pass at most %d ids", MaxNodes)
+	}
 	out := make([]models.Node, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
 	for i, id := range ids {
-		n, err := s.Node(ctx, id)
-		if err != nil && !isNotFound(err) {
-			return nil, err
-		}
-		out[i] = n
+		g.Go(func() error {
+			n, err := s.Node(gctx, id)
+			if err != nil && !isNotFound(err) {
+				return err
+			}
+			out[i] = n
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -86,15 +104,15 @@ var nodeLoaders = map[string]nodeLoader{
 		return asNode(found(loadersFrom(ctx).cards.Load(ctx, k)))
 	},
 	"AccountTransaction": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(one(ctx, k, s.store.AccountTransactionsByIDs))
+		return asNode(found(loadersFrom(ctx).acctTxns.Load(ctx, k)))
 	},
 	"InvestmentTransaction": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(one(ctx, k, s.store.InvestmentTransactionsByIDs))
+		return asNode(found(loadersFrom(ctx).invTxns.Load(ctx, k)))
 	},
 	"LiabilityTransaction": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(one(ctx, k, s.store.LiabilityTransactionsByIDs))
+		return asNode(found(loadersFrom(ctx).liabTxnsByID.Load(ctx, k)))
 	},
 	"CardTransaction": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(one(ctx, k, s.store.CardTransactionsByIDs))
+		return asNode(found(loadersFrom(ctx).cardTxnsByID.Load(ctx, k)))
 	},
 }
