@@ -12,14 +12,16 @@ import (
 	"github.com/fingraph/fingraph/internal/store"
 )
 
-// listArgs validates Relay arguments and notes whether totalCount was
-// selected, so the count query only runs when someone reads it.
+// listArgs validates Relay arguments and notes what the query reads:
+// whether totalCount was selected, so the count query only runs when
+// someone reads it, and which fields of the nodes.
 func listArgs(ctx context.Context, first *int32, after *string, last *int32, before *string) (finance.ListArgs, error) {
 	p, err := store.NewPage(first, last, after, before)
 	if err != nil {
 		return finance.ListArgs{}, err
 	}
-	return finance.ListArgs{Page: p, Total: slices.Contains(graphql.CollectAllFields(ctx), "totalCount")}, nil
+	total := slices.Contains(graphql.CollectAllFields(ctx), "totalCount")
+	return finance.ListArgs{Page: p, Total: total, Fields: nodeReads(ctx)}, nil
 }
 
 // partial reports a non-fatal error (stale or missing provider data) next
@@ -34,14 +36,18 @@ func partial(ctx context.Context, err error) error {
 	return err
 }
 
-// conn builds a Relay connection's pieces from a store page.
-func conn[T any, E any](c *store.Conn[T], edge func(string, *T) E) ([]E, []T, *model.PageInfo, int32) {
+// conn builds a Relay connection's pieces from a store page. Edges, each
+// with an encoded cursor, are built only when the query selects them.
+func conn[T any, E any](ctx context.Context, c *store.Conn[T], edge func(string, *T) E) ([]E, []T, *model.PageInfo, int32) {
 	if c == nil {
 		return []E{}, []T{}, &model.PageInfo{}, 0
 	}
-	edges := make([]E, len(c.Rows))
-	for i := range c.Rows {
-		edges[i] = edge(c.Cursors[i], &c.Rows[i])
+	edges := []E{}
+	if slices.Contains(graphql.CollectAllFields(ctx), "edges") {
+		edges = make([]E, len(c.Rows))
+		for i := range c.Rows {
+			edges[i] = edge(c.Cursor(i), &c.Rows[i])
+		}
 	}
 	rows := c.Rows
 	if rows == nil {

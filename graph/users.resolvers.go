@@ -28,7 +28,7 @@ func (r *viewerResolver) Credentials(ctx context.Context, obj *model.Viewer, fir
 		return nil, err
 	}
 	c, err := r.Finance.UserCredentials(ctx, obj.ID, a)
-	return credentialsConn(c), err
+	return credentialsConn(ctx, c), err
 }
 
 // Accounts is the resolver for the accounts field.
@@ -38,7 +38,7 @@ func (r *viewerResolver) Accounts(ctx context.Context, obj *model.Viewer, first 
 		return nil, err
 	}
 	c, err := r.Finance.UserAccounts(ctx, obj.ID, a)
-	return accountConn(c), partial(ctx, err)
+	return accountConn(ctx, c), partial(ctx, err)
 }
 
 // Transactions is the resolver for the transactions field.
@@ -48,7 +48,7 @@ func (r *viewerResolver) Transactions(ctx context.Context, obj *model.Viewer, fi
 		return nil, err
 	}
 	c, err := r.Finance.UserTransactions(ctx, obj.ID, txnFilter(filter), a)
-	return accountTxnConn(c), partial(ctx, err)
+	return accountTxnConn(ctx, c), partial(ctx, err)
 }
 
 // Summary is the resolver for the summary field.

@@ -29,6 +29,10 @@ type loaders struct {
 	cards        *dataloadgen.Loader[string, *models.Card]
 	identities   *dataloadgen.Loader[string, *models.Identity]
 	mifid        *dataloadgen.Loader[string, *models.Mifid]
+	acctTxns     *dataloadgen.Loader[string, *models.AccountTransaction]
+	invTxns      *dataloadgen.Loader[string, *models.InvestmentTransaction]
+	liabTxnsByID *dataloadgen.Loader[string, *models.LiabilityTransaction]
+	cardTxnsByID *dataloadgen.Loader[string, *models.CardTransaction]
 	syncRecords  *dataloadgen.Loader[string, []models.SyncRecord]
 	credsByUser  *dataloadgen.Loader[listKey, *store.Conn[models.Credentials]]
 	acctsByCreds *dataloadgen.Loader[listKey, *store.Conn[models.Account]]
@@ -81,10 +85,11 @@ type shape struct {
 	Page   store.Page
 	Filter *store.TxnFilter
 	Total  bool
+	Fields []string
 }
 
-func keyFor(parent string, p store.Page, f *store.TxnFilter, total bool) listKey {
-	b, _ := json.Marshal(shape{Page: p, Filter: f, Total: total})
+func keyFor(parent string, a ListArgs, f *store.TxnFilter) listKey {
+	b, _ := json.Marshal(shape{Page: a.Page, Filter: f, Total: a.Total, Fields: a.Fields})
 	return listKey{Parent: parent, Shape: string(b)}
 }
 
@@ -119,7 +124,7 @@ func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]
 			if err := json.Unmarshal([]byte(sh), &s); err != nil {
 				return nil, err
 			}
-			res, err := fetch(ctx, store.ListRequest{Parents: parents, Scope: scope, Page: s.Page, Filter: s.Filter, Total: s.Total})
+			res, err := fetch(ctx, store.ListRequest{Parents: parents, Scope: scope, Page: s.Page, Filter: s.Filter, Total: s.Total, Fields: s.Fields})
 			if err != nil {
 				return nil, err
 			}
@@ -141,6 +146,10 @@ func newLoaders(st *store.Store) *loaders {
 		cards:        byID(st.CardsByIDs),
 		identities:   byID(st.IdentitiesByCredentials),
 		mifid:        byID(st.MifidByCredentials),
+		acctTxns:     byID(st.AccountTransactionsByIDs),
+		invTxns:      byID(st.InvestmentTransactionsByIDs),
+		liabTxnsByID: byID(st.LiabilityTransactionsByIDs),
+		cardTxnsByID: byID(st.CardTransactionsByIDs),
 		syncRecords:  nil, // set by the service, which owns the sync records
 		credsByUser:  byParent(st.CredentialsByUser),
 		acctsByCreds: byParent(st.AccountsByCredentials),
@@ -177,17 +186,54 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 func (s *Service) WithLoaders(ctx context.Context) context.Context {
 	l := newLoaders(s.store)
 	l.syncRecords = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]models.SyncRecord, error) {
-		recs, err := s.agg.SyncRecords(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string][]models.SyncRecord, len(ids))
-		for _, id := range ids {
-			out[id] = recs[id] // a credentials never synced has none: not an error
-		}
-		return out, nil
+		return s.syncRecordsOf(ctx, ids)
 	}, dataloadgen.WithWait(wait))
+	l.credsByUser = byParent(func(ctx context.Context, r store.ListRequest) (map[string]*store.Conn[models.Credentials], error) {
+		res, err := s.store.CredentialsByUser(ctx, r)
+		if err == nil {
+			err = s.primeCredentials(ctx, l, res)
+		}
+		return res, err
+	})
 	return context.WithValue(ctx, loadersKey, l)
+}
+
+func (s *Service) syncRecordsOf(ctx context.Context, ids []string) (map[string][]models.SyncRecord, error) {
+	recs, err := s.agg.SyncRecords(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]models.SyncRecord, len(ids))
+	for _, id := range ids {
+		out[id] = recs[id] // a credentials never synced has none: not an error
+	}
+	return out, nil
+}
+
+// primeCredentials hands a page of credentials to the loaders their
+// children use next, with their sync records read in the same batch:
+// every product below a credentials first checks its freshness and its
+// objects look their credentials up, and each of those would otherwise
+// wait for a batch of its own.
+func (s *Service) primeCredentials(ctx context.Context, l *loaders, pages map[string]*store.Conn[models.Credentials]) error {
+	var ids []string
+	for _, c := range pages {
+		for i := range c.Rows {
+			l.credentials.Prime(c.Rows[i].ID, &c.Rows[i])
+			ids = append(ids, c.Rows[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	recs, err := s.syncRecordsOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for id, r := range recs {
+		l.syncRecords.Prime(id, r)
+	}
+	return nil
 }
 
 func loadersFrom(ctx context.Context) *loaders {

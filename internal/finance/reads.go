@@ -7,11 +7,13 @@ import (
 	"github.com/fingraph/fingraph/models"
 )
 
-// ListArgs are a validated page plus whether the caller selected
-// totalCount (counting costs a statement, so it is skipped when unused).
+// ListArgs are a validated page plus what the caller reads: whether it
+// selected totalCount (counting costs a statement, so it is skipped when
+// unused) and which model fields of the rows (nil: all of them).
 type ListArgs struct {
-	Page  store.Page
-	Total bool
+	Page   store.Page
+	Total  bool
+	Fields []string
 }
 
 // Connection types of the graph's lists.
@@ -31,27 +33,27 @@ type (
 
 // UserCredentials pages the caller's credentials.
 func (s *Service) UserCredentials(ctx context.Context, userID string, a ListArgs) (*CredentialsConn, error) {
-	return loadersFrom(ctx).credsByUser.Load(ctx, keyFor(userID, a.Page, nil, a.Total))
+	return loadersFrom(ctx).credsByUser.Load(ctx, keyFor(userID, a, nil))
 }
 
 // UserAccounts pages every account of the user, fetching stale ones first.
 func (s *Service) UserAccounts(ctx context.Context, userID string, a ListArgs) (*AccountConn, error) {
 	warn := s.ensureAll(ctx, userID, models.ProductAccounts)
-	c, err := loadersFrom(ctx).acctsByUser.Load(ctx, keyFor(userID, a.Page, nil, a.Total))
+	c, err := loadersFrom(ctx).acctsByUser.Load(ctx, keyFor(userID, a, nil))
 	return c, partial(err, warn)
 }
 
 // UserTransactions pages every account transaction of the user.
 func (s *Service) UserTransactions(ctx context.Context, userID string, f *store.TxnFilter, a ListArgs) (*AccountTxnConn, error) {
 	warn := s.ensureAll(ctx, userID, models.ProductTransactions)
-	c, err := loadersFrom(ctx).txnsByUser.Load(ctx, keyFor(userID, a.Page, f, a.Total))
+	c, err := loadersFrom(ctx).txnsByUser.Load(ctx, keyFor(userID, a, f))
 	return c, partial(err, warn)
 }
 
 // Accounts pages the accounts of one credentials.
 func (s *Service) Accounts(ctx context.Context, c *models.Credentials, a ListArgs) (*AccountConn, error) {
 	warn := s.ensure(ctx, c, models.ProductAccounts)
-	conn, err := loadersFrom(ctx).acctsByCreds.Load(ctx, keyFor(c.ID, a.Page, nil, a.Total))
+	conn, err := loadersFrom(ctx).acctsByCreds.Load(ctx, keyFor(c.ID, a, nil))
 	return conn, partial(err, warn)
 }
 
@@ -62,21 +64,21 @@ func (s *Service) AccountTransactions(ctx context.Context, acct *models.Account,
 		return nil, err
 	}
 	warn := s.ensure(ctx, c, models.ProductTransactions)
-	conn, err := loadersFrom(ctx).txnsByAcct.Load(ctx, keyFor(acct.ID, a.Page, f, a.Total))
+	conn, err := loadersFrom(ctx).txnsByAcct.Load(ctx, keyFor(acct.ID, a, f))
 	return conn, partial(err, warn)
 }
 
 // Portfolios pages the portfolios of one credentials.
 func (s *Service) Portfolios(ctx context.Context, c *models.Credentials, a ListArgs) (*PortfolioConn, error) {
 	warn := s.ensure(ctx, c, models.ProductPortfolios)
-	conn, err := loadersFrom(ctx).portsByCreds.Load(ctx, keyFor(c.ID, a.Page, nil, a.Total))
+	conn, err := loadersFrom(ctx).portsByCreds.Load(ctx, keyFor(c.ID, a, nil))
 	return conn, partial(err, warn)
 }
 
 // Investments pages the investments of one credentials.
 func (s *Service) Investments(ctx context.Context, c *models.Credentials, a ListArgs) (*InvestmentConn, error) {
 	warn := s.ensure(ctx, c, models.ProductInvestments)
-	conn, err := loadersFrom(ctx).invsByCreds.Load(ctx, keyFor(c.ID, a.Page, nil, a.Total))
+	conn, err := loadersFrom(ctx).invsByCreds.Load(ctx, keyFor(c.ID, a, nil))
 	return conn, partial(err, warn)
 }
 
@@ -87,7 +89,7 @@ func (s *Service) PortfolioInvestments(ctx context.Context, p *models.Portfolio,
 		return nil, err
 	}
 	warn := s.ensure(ctx, c, models.ProductInvestments)
-	conn, err := loadersFrom(ctx).invsByPort.Load(ctx, keyFor(p.ID, a.Page, nil, a.Total))
+	conn, err := loadersFrom(ctx).invsByPort.Load(ctx, keyFor(p.ID, a, nil))
 	return conn, partial(err, warn)
 }
 
@@ -98,14 +100,14 @@ func (s *Service) InvestmentTransactions(ctx context.Context, i *models.Investme
 		return nil, err
 	}
 	warn := s.ensure(ctx, c, models.ProductInvTxns)
-	conn, err := loadersFrom(ctx).invTxnsByInv.Load(ctx, keyFor(i.ID, a.Page, f, a.Total))
+	conn, err := loadersFrom(ctx).invTxnsByInv.Load(ctx, keyFor(i.ID, a, f))
 	return conn, partial(err, warn)
 }
 
 // Liabilities pages the liabilities of one credentials.
 func (s *Service) Liabilities(ctx context.Context, c *models.Credentials, a ListArgs) (*LiabilityConn, error) {
 	warn := s.ensure(ctx, c, models.ProductLiabilities)
-	conn, err := loadersFrom(ctx).liabsByCreds.Load(ctx, keyFor(c.ID, a.Page, nil, a.Total))
+	conn, err := loadersFrom(ctx).liabsByCreds.Load(ctx, keyFor(c.ID, a, nil))
 	return conn, partial(err, warn)
 }
 
@@ -116,14 +118,14 @@ func (s *Service) LiabilityTransactions(ctx context.Context, l *models.Liability
 		return nil, err
 	}
 	warn := s.ensure(ctx, c, models.ProductLiabTxns)
-	conn, err := loadersFrom(ctx).liabTxns.Load(ctx, keyFor(l.ID, a.Page, f, a.Total))
+	conn, err := loadersFrom(ctx).liabTxns.Load(ctx, keyFor(l.ID, a, f))
 	return conn, partial(err, warn)
 }
 
 // Cards pages the cards of one credentials.
 func (s *Service) Cards(ctx context.Context, c *models.Credentials, a ListArgs) (*CardConn, error) {
 	warn := s.ensure(ctx, c, models.ProductCards)
-	conn, err := loadersFrom(ctx).cardsByCreds.Load(ctx, keyFor(c.ID, a.Page, nil, a.Total))
+	conn, err := loadersFrom(ctx).cardsByCreds.Load(ctx, keyFor(c.ID, a, nil))
 	return conn, partial(err, warn)
 }
 
@@ -134,14 +136,14 @@ func (s *Service) CardTransactions(ctx context.Context, card *models.Card, f *st
 		return nil, err
 	}
 	warn := s.ensure(ctx, c, models.ProductCardTxns)
-	conn, err := loadersFrom(ctx).cardTxns.Load(ctx, keyFor(card.ID, a.Page, f, a.Total))
+	conn, err := loadersFrom(ctx).cardTxns.Load(ctx, keyFor(card.ID, a, f))
 	return conn, partial(err, warn)
 }
 
 // Holders pages the holders of one credentials' products.
 func (s *Service) Holders(ctx context.Context, c *models.Credentials, a ListArgs) (*HolderConn, error) {
 	warn := s.ensure(ctx, c, models.ProductHolders)
-	conn, err := loadersFrom(ctx).holders.Load(ctx, keyFor(c.ID, a.Page, nil, a.Total))
+	conn, err := loadersFrom(ctx).holders.Load(ctx, keyFor(c.ID, a, nil))
 	return conn, partial(err, warn)
 }
 

@@ -28,6 +28,11 @@ type listSpec[T any] struct {
 	parentCol string
 	sortCol   string // "" sorts by id only
 	sortDesc  bool
+	keys      []string // columns parentOf reads besides parentCol
+	// projected lists may read only some columns, scanned without GORM's
+	// query callbacks: only for models that have no hooks and no sealed
+	// columns (transactions).
+	projected bool
 	parentOf  func(*T) string
 	sortOf    func(*T) string
 	idOf      func(*T) string
@@ -40,6 +45,7 @@ type listQuery struct {
 	filter    func(*gorm.DB) *gorm.DB
 	page      Page
 	withTotal bool
+	fields    []string // model fields the caller reads; nil reads all
 }
 
 // list pages rows for many parents in one statement per chunk of parents:
@@ -50,16 +56,27 @@ type listQuery struct {
 // statement. A nested query thus costs the same number of statements
 // whatever the list sizes: no N+1.
 func list[T any](ctx context.Context, db *gorm.DB, spec listSpec[T], q listQuery) (map[string]*Conn[T], error) {
+	if !spec.projected {
+		q.fields = nil
+	}
+	cols, err := selectList(db, spec, q.fields)
+	if err != nil {
+		return nil, err
+	}
 	desc := spec.sortDesc != q.page.Backward
 	var rows []T
 	for start := 0; start < len(q.parents); start += parentsPerStatement {
 		chunk := q.parents[start:min(start+parentsPerStatement, len(q.parents))]
-		var part []T
-		if err := db.WithContext(ctx).Table("(?) AS u", unionOf(db, spec, q, chunk, desc)).
-			Find(&part).Error; err != nil {
+		part, err := readChunk[T](ctx, db, unionOf(db, spec, q, chunk, cols, desc),
+			min(len(chunk)*(q.page.Size+1), maxPrealloc), q.fields != nil)
+		if err != nil {
 			return nil, wrap(err, "list %s", spec.table)
 		}
-		rows = append(rows, part...)
+		if rows == nil {
+			rows = part
+		} else {
+			rows = append(rows, part...)
+		}
 	}
 	out := group(spec, q, rows)
 	if q.withTotal {
@@ -68,6 +85,55 @@ func list[T any](ctx context.Context, db *gorm.DB, spec listSpec[T], q listQuery
 		}
 	}
 	return out, nil
+}
+
+// readChunk runs one list statement. Its result is sized up front: rows
+// are appended one by one, and regrowing a slice of wide structs copies
+// every row already read, again and again. Projected reads scan straight
+// into the structs (scanAll).
+func readChunk[T any](ctx context.Context, db, union *gorm.DB, capacity int, projected bool) ([]T, error) {
+	q := db.WithContext(ctx).Table("(?) AS u", union)
+	if projected {
+		rows, err := q.Rows()
+		if err != nil {
+			return nil, err
+		}
+		return scanAll[T](db, rows, capacity)
+	}
+	out := make([]T, 0, capacity)
+	return out, q.Find(&out).Error
+}
+
+// maxPrealloc bounds the rows reserved before a list statement runs.
+const maxPrealloc = 4096
+
+// selectList is the SELECT list of a list statement: every column when
+// fields is nil, else the id, the parent and sort keys and the columns of
+// fields, given as model field names. Reading only what the query selects matters: a
+// transaction row has two dozen columns and decoding them was most of a
+// cached query's time.
+func selectList[T any](db *gorm.DB, spec listSpec[T], fields []string) (string, error) {
+	if fields == nil {
+		return "t.*", nil
+	}
+	stmt := &gorm.Statement{DB: db}
+	if err := stmt.Parse(new(T)); err != nil {
+		return "", fmt.Errorf("store: parse %s: %w", spec.table, err)
+	}
+	cols := append([]string{"id", spec.parentCol}, spec.keys...)
+	if spec.sortCol != "" {
+		cols = append(cols, spec.sortCol)
+	}
+	for _, f := range fields {
+		sf := stmt.Schema.LookUpField(f)
+		if sf == nil || sf.DBName == "" {
+			return "", fmt.Errorf("store: %s has no column for field %q", spec.table, f)
+		}
+		cols = append(cols, sf.DBName)
+	}
+	slices.Sort(cols)
+	cols = slices.Compact(cols)
+	return "t." + strings.Join(cols, ", t."), nil
 }
 
 // parentsPerStatement bounds the UNION ALL members (and bind parameters) of
@@ -79,11 +145,11 @@ const parentsPerStatement = 100
 // bare compound member. There is no outer ORDER BY: UNION ALL emits each
 // member's rows in turn, each already in keyset order from its index, and
 // re-sorting thousands of wide rows cost more than the rest of the query.
-func unionOf[T any](db *gorm.DB, spec listSpec[T], q listQuery, parents []string, desc bool) *gorm.DB {
+func unionOf[T any](db *gorm.DB, spec listSpec[T], q listQuery, parents []string, cols string, desc bool) *gorm.DB {
 	parts := make([]string, len(parents))
 	args := make([]any, len(parents))
 	for i, p := range parents {
-		member := db.Table(spec.table+" AS t").Select("t.*").Where("t."+spec.parentCol+" = ?", p)
+		member := db.Table(spec.table+" AS t").Select(cols).Where("t."+spec.parentCol+" = ?", p)
 		member = q.scope.apply(q.filterOn(member), "t")
 		if c := q.page.cursor(); c != nil {
 			cond, cargs := keysetSQL(spec.sortCol, desc, *c)
@@ -135,18 +201,32 @@ func keysetSQL(sortCol string, desc bool, c Cursor) (string, []any) {
 }
 
 // group splits rows by parent, trims the look-ahead row and sets paging
-// flags. Backward pages are read in reverse and flipped back here.
+// flags. Backward pages are read in reverse and flipped back here. A
+// parent's rows normally arrive together (UNION ALL emits its members in
+// turn) and are sliced in place; rows that arrive interleaved, as a
+// parallel plan may emit them, are copied in arrival order.
 func group[T any](spec listSpec[T], q listQuery, rows []T) map[string]*Conn[T] {
+	cursorOf := func(r *T) Cursor { return Cursor{Sort: spec.sortOf(r), ID: spec.idOf(r)} }
 	out := make(map[string]*Conn[T], len(q.parents))
 	for _, p := range q.parents {
-		out[p] = &Conn[T]{}
+		out[p] = &Conn[T]{cursorOf: cursorOf}
 	}
-	for i := range rows {
-		c := out[spec.parentOf(&rows[i])]
-		if c == nil {
-			continue
+	for i := 0; i < len(rows); {
+		p := spec.parentOf(&rows[i])
+		j := i + 1
+		for j < len(rows) && spec.parentOf(&rows[j]) == p {
+			j++
 		}
-		c.Rows = append(c.Rows, rows[i])
+		if c := out[p]; c != nil {
+			// The capacity limit makes a later append copy instead of
+			// overwriting the next parent's rows.
+			if c.Rows == nil {
+				c.Rows = rows[i:j:j]
+			} else {
+				c.Rows = append(c.Rows, rows[i:j]...)
+			}
+		}
+		i = j
 	}
 	for _, c := range out {
 		more := len(c.Rows) > q.page.Size
@@ -158,10 +238,6 @@ func group[T any](spec listSpec[T], q listQuery, rows []T) map[string]*Conn[T] {
 			c.HasPreviousPage, c.HasNextPage = more, q.page.Before != nil
 		} else {
 			c.HasNextPage, c.HasPreviousPage = more, q.page.After != nil
-		}
-		c.Cursors = make([]string, len(c.Rows))
-		for i := range c.Rows {
-			c.Cursors[i] = Cursor{Sort: spec.sortOf(&c.Rows[i]), ID: spec.idOf(&c.Rows[i])}.Encode()
 		}
 	}
 	return out

@@ -90,24 +90,34 @@ func (p Page) Key() string {
 // Conn is one parent's page of rows.
 type Conn[T any] struct {
 	Rows            []T
-	Cursors         []string
 	HasNextPage     bool
 	HasPreviousPage bool
 	TotalCount      int
+
+	// cursorOf encodes lazily: most queries read no cursor, or only the
+	// page's first and last, so encoding one per row would be wasted.
+	cursorOf func(*T) Cursor
+}
+
+// Cursor returns the opaque cursor of row i.
+func (c *Conn[T]) Cursor(i int) string {
+	return c.cursorOf(&c.Rows[i]).Encode()
 }
 
 // StartCursor returns the first row's cursor, or nil on an empty page.
 func (c *Conn[T]) StartCursor() *string {
-	if len(c.Cursors) == 0 {
+	if len(c.Rows) == 0 {
 		return nil
 	}
-	return &c.Cursors[0]
+	s := c.Cursor(0)
+	return &s
 }
 
 // EndCursor returns the last row's cursor, or nil on an empty page.
 func (c *Conn[T]) EndCursor() *string {
-	if len(c.Cursors) == 0 {
+	if len(c.Rows) == 0 {
 		return nil
 	}
-	return &c.Cursors[len(c.Cursors)-1]
+	s := c.Cursor(len(c.Rows) - 1)
+	return &s
 }

@@ -16,10 +16,14 @@ type ListRequest struct {
 	Page    Page
 	Total   bool
 	Filter  *TxnFilter
+	// Fields are the model fields the caller reads (Go names, such as
+	// "Amount"); nil reads every column. Keys, ids and cursors are always
+	// read.
+	Fields []string
 }
 
 func (s *Store) query(r ListRequest, f *TxnFilter) listQuery {
-	q := listQuery{parents: r.Parents, scope: r.Scope, page: r.Page, withTotal: r.Total}
+	q := listQuery{parents: r.Parents, scope: r.Scope, page: r.Page, withTotal: r.Total, fields: r.Fields}
 	if f != nil {
 		dialect := s.db.Dialector.Name()
 		q.filter = func(db *gorm.DB) *gorm.DB { return f.apply(db, dialect) }

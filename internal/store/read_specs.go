@@ -25,7 +25,7 @@ func accountSpec(parentCol string) listSpec[models.Account] {
 
 func accountTxnSpec(parentCol string) listSpec[models.AccountTransaction] {
 	return listSpec[models.AccountTransaction]{
-		table: "account_transactions", parentCol: parentCol, sortCol: "operation_date", sortDesc: true,
+		table: "account_transactions", parentCol: parentCol, sortCol: "operation_date", sortDesc: true, projected: true,
 		parentOf: func(t *models.AccountTransaction) string { return pick(parentCol, t.AccountID, t.UserID) },
 		sortOf:   func(t *models.AccountTransaction) string { return dateSort(t.OperationDate) },
 		idOf:     func(t *models.AccountTransaction) string { return t.ID },
@@ -42,6 +42,7 @@ var portfolioSpec = listSpec[models.Portfolio]{
 func investmentSpec(parentCol string) listSpec[models.Investment] {
 	return listSpec[models.Investment]{
 		table: "investments", parentCol: parentCol, sortCol: "provider_id",
+		keys: []string{"portfolio_id", "credentials_id"},
 		parentOf: func(i *models.Investment) string {
 			if parentCol == "portfolio_id" && i.PortfolioID != nil {
 				return *i.PortfolioID
@@ -54,7 +55,7 @@ func investmentSpec(parentCol string) listSpec[models.Investment] {
 }
 
 var investmentTxnSpec = listSpec[models.InvestmentTransaction]{
-	table: "investment_transactions", parentCol: "investment_id", sortCol: "operation_date", sortDesc: true,
+	table: "investment_transactions", parentCol: "investment_id", sortCol: "operation_date", sortDesc: true, projected: true,
 	parentOf: func(t *models.InvestmentTransaction) string { return deref(t.InvestmentID) },
 	sortOf:   func(t *models.InvestmentTransaction) string { return dateSort(t.OperationDate) },
 	idOf:     func(t *models.InvestmentTransaction) string { return t.ID },
@@ -68,7 +69,7 @@ var liabilitySpec = listSpec[models.Liability]{
 }
 
 var liabilityTxnSpec = listSpec[models.LiabilityTransaction]{
-	table: "liability_transactions", parentCol: "liability_id", sortCol: "operation_date", sortDesc: true,
+	table: "liability_transactions", parentCol: "liability_id", sortCol: "operation_date", sortDesc: true, projected: true,
 	parentOf: func(t *models.LiabilityTransaction) string { return deref(t.LiabilityID) },
 	sortOf:   func(t *models.LiabilityTransaction) string { return dateSort(t.OperationDate) },
 	idOf:     func(t *models.LiabilityTransaction) string { return t.ID },
@@ -82,7 +83,7 @@ var cardSpec = listSpec[models.Card]{
 }
 
 var cardTxnSpec = listSpec[models.CardTransaction]{
-	table: "card_transactions", parentCol: "card_id", sortCol: "operation_date", sortDesc: true,
+	table: "card_transactions", parentCol: "card_id", sortCol: "operation_date", sortDesc: true, projected: true,
 	parentOf: func(t *models.CardTransaction) string { return deref(t.CardID) },
 	sortOf:   func(t *models.CardTransaction) string { return dateSort(t.OperationDate) },
 	idOf:     func(t *models.CardTransaction) string { return t.ID },

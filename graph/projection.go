@@ -1,0 +1,92 @@
+package graph
+
+import (
+	"context"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// readsOf lists, for the node types whose lists are projected, the model
+// fields (Go names) each GraphQL field reads. Transactions are the bulk of
+// every nested query, and reading only the columns it selects is most of
+// a cached query's speed. A selected field missing here makes the list
+// read every column, so a new field is correct before it is fast;
+// TestProjectedListsMatchFullReads checks every field of these types.
+var readsOf = map[string]map[string][]string{
+	"AccountTransaction": {
+		"id": {"ID"}, "account": {"AccountID"}, "amount": {"Amount"},
+		"balanceAfter": {"BalanceAfter"}, "currency": {"Currency"},
+		"operationDate": {"OperationDate"}, "valueDate": {"ValueDate"},
+		"description": {"Description"}, "category": {"Category"},
+		"cardNumber": {"CardNumber"}, "productDescription": {"ProductDescription"},
+		"transfer": {"Beneficiary", "BeneficiaryIBAN", "Payer", "PayerIBAN"},
+	},
+	"InvestmentTransaction": {
+		"id": {"ID"}, "investment": {"InvestmentID"}, "isin": {"ISIN"}, "type": {"Type"},
+		"direction": {"Direction"}, "description": {"Description"}, "amount": {"Amount"},
+		"sharesAfter": {"SharesAfter"}, "unitPrice": {"UnitPrice"}, "netCash": {"NetCash"},
+		"commission": {"Commission"}, "currency": {"Currency"},
+		"operationDate": {"OperationDate"}, "valueDate": {"ValueDate"}, "extra": {"Extra"},
+	},
+	"LiabilityTransaction": {
+		"id": {"ID"}, "liability": {"LiabilityID"}, "amount": {"Amount"},
+		"balanceAfter": {"BalanceAfter"}, "currency": {"Currency"}, "description": {"Description"},
+		"operationDate": {"OperationDate"}, "valueDate": {"ValueDate"},
+		"interest": {"Interest"}, "commission": {"Commission"},
+	},
+	"CardTransaction": {
+		"id": {"ID"}, "card": {"CardID"}, "amount": {"Amount"}, "commission": {"Commission"},
+		"currency": {"Currency"}, "shop": {"Shop"}, "category": {"Category"},
+		"operationDate": {"OperationDate"}, "valueDate": {"ValueDate"},
+	},
+}
+
+// nodeReads returns the model fields a connection field's nodes read,
+// from what the query selects under nodes and edges.node; nil means every
+// field (an unprojected type, or a field readsOf does not know).
+func nodeReads(ctx context.Context) []string {
+	fc := graphql.GetFieldContext(ctx)
+	oc := graphql.GetOperationContext(ctx)
+	if fc == nil || oc == nil {
+		return nil
+	}
+	var sets []nodeSelection
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
+		switch f.Name {
+		case "nodes":
+			sets = append(sets, nodeSelection{f.Definition.Type.Name(), f.Selections})
+		case "edges":
+			for _, e := range graphql.CollectFields(oc, f.Selections, nil) {
+				if e.Name == "node" {
+					sets = append(sets, nodeSelection{e.Definition.Type.Name(), e.Selections})
+				}
+			}
+		}
+	}
+	out := []string{}
+	for _, s := range sets {
+		reads, ok := readsOf[s.typ]
+		if !ok {
+			return nil
+		}
+		for _, f := range graphql.CollectFields(oc, s.sel, []string{s.typ, "Node"}) {
+			if f.Name == "__typename" {
+				continue
+			}
+			r, ok := reads[f.Name]
+			if !ok {
+				return nil
+			}
+			out = append(out, r...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+type nodeSelection struct {
+	typ string
+	sel ast.SelectionSet
+}
