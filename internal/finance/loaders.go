@@ -97,6 +97,12 @@ func keyFor(parent string, a ListArgs, f *store.TxnFilter) listKey {
 // resolvers run concurrently, so a couple of milliseconds gathers a level.
 const wait = 500 * time.Microsecond
 
+// perUser runs lists keyed by the user at once: they hang off the root
+// (me), so a request has one key per field in its text, and waiting for
+// siblings would only add latency. Their number never grows with list
+// sizes.
+var perUser = dataloadgen.WithBatchCapacity(1)
+
 func byID[T any](fetch func(context.Context, store.Scope, []string) (map[string]*T, error)) *dataloadgen.Loader[string, *T] {
 	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
 		scope, err := scopeOf(ctx)
@@ -108,7 +114,7 @@ func byID[T any](fetch func(context.Context, store.Scope, []string) (map[string]
 }
 
 // byParent groups keys by page shape and runs one list query per shape.
-func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]*store.Conn[T], error)) *dataloadgen.Loader[listKey, *store.Conn[T]] {
+func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]*store.Conn[T], error), opts ...dataloadgen.Option) *dataloadgen.Loader[listKey, *store.Conn[T]] {
 	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []listKey) (map[listKey]*store.Conn[T], error) {
 		scope, err := scopeOf(ctx)
 		if err != nil {
@@ -133,7 +139,7 @@ func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]
 			}
 		}
 		return out, nil
-	}, dataloadgen.WithWait(wait))
+	}, append([]dataloadgen.Option{dataloadgen.WithWait(wait)}, opts...)...)
 }
 
 func newLoaders(st *store.Store) *loaders {
@@ -151,11 +157,11 @@ func newLoaders(st *store.Store) *loaders {
 		liabTxnsByID: byID(st.LiabilityTransactionsByIDs),
 		cardTxnsByID: byID(st.CardTransactionsByIDs),
 		syncRecords:  nil, // set by the service, which owns the sync records
-		credsByUser:  byParent(st.CredentialsByUser),
+		credsByUser:  nil, // set by the service, which primes the next level
 		acctsByCreds: byParent(st.AccountsByCredentials),
-		acctsByUser:  byParent(st.AccountsByUser),
+		acctsByUser:  byParent(st.AccountsByUser, perUser),
 		txnsByAcct:   byParent(st.AccountTransactionsByAccount),
-		txnsByUser:   byParent(st.AccountTransactionsByUser),
+		txnsByUser:   byParent(st.AccountTransactionsByUser, perUser),
 		portsByCreds: byParent(st.PortfoliosByCredentials),
 		invsByCreds:  byParent(st.InvestmentsByCredentials),
 		invsByPort:   byParent(st.InvestmentsByPortfolio),
@@ -194,7 +200,7 @@ func (s *Service) WithLoaders(ctx context.Context) context.Context {
 			err = s.primeCredentials(ctx, l, res)
 		}
 		return res, err
-	})
+	}, perUser)
 	return context.WithValue(ctx, loadersKey, l)
 }
 
