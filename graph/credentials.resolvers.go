@@ -126,10 +126,11 @@ func (r *mutationResolver) ForceCredentialsFlow(ctx context.Context, id string, 
 
 // DeleteCredentials is the resolver for the deleteCredentials field.
 func (r *mutationResolver) DeleteCredentials(ctx context.Context, id string) (*model.DeleteCredentialsPayload, error) {
-	if err := r.Finance.Delete(ctx, id); err != nil {
+	confirmed, err := r.Finance.Delete(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	return &model.DeleteCredentialsPayload{DeletedID: id}, nil
+	return &model.DeleteCredentialsPayload{DeletedID: id, UpstreamConfirmed: confirmed}, nil
 }
 
 // Entities is the resolver for the entities field.

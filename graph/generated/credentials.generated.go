@@ -1111,6 +1111,29 @@ func (ec *executionContext) fieldContext_DeleteCredentialsPayload_deletedId(_ co
 	return graphql.NewScalarFieldContext("DeleteCredentialsPayload", field, false, false, errors.New("field of type ID does not have child fields"))
 }
 
+func (ec *executionContext) _DeleteCredentialsPayload_upstreamConfirmed(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCredentialsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeleteCredentialsPayload_upstreamConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpstreamConfirmed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeleteCredentialsPayload_upstreamConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeleteCredentialsPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Entity_id(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2065,6 +2088,11 @@ func (ec *executionContext) _DeleteCredentialsPayload(ctx context.Context, sel a
 			out.Values[i] = graphql.MarshalString("DeleteCredentialsPayload")
 		case "deletedId":
 			out.Values[i] = ec._DeleteCredentialsPayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upstreamConfirmed":
+			out.Values[i] = ec._DeleteCredentialsPayload_upstreamConfirmed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

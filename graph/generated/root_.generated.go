@@ -194,7 +194,8 @@ type ComplexityRoot struct {
 	}
 
 	DeleteCredentialsPayload struct {
-		DeletedID func(childComplexity int) int
+		DeletedID         func(childComplexity int) int
+		UpstreamConfirmed func(childComplexity int) int
 	}
 
 	Entity struct {
@@ -1123,6 +1124,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeleteCredentialsPayload.DeletedID(childComplexity), true
+	case "DeleteCredentialsPayload.upstreamConfirmed":
+		if e.ComplexityRoot.DeleteCredentialsPayload.UpstreamConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeleteCredentialsPayload.UpstreamConfirmed(childComplexity), true
 
 	case "Entity.alwaysManualRefresh":
 		if e.ComplexityRoot.Entity.AlwaysManualRefresh == nil {
@@ -2576,6 +2583,12 @@ type ExchangeLinkCodePayload {
 type DeleteCredentialsPayload {
   "The global ID of the deleted credentials."
   deletedId: ID!
+  """
+  Whether the provider has confirmed deleting the connection on its side.
+  Every cached row is gone either way; when false, the server keeps asking
+  the provider until it confirms.
+  """
+  upstreamConfirmed: Boolean!
 }
 
 extend type Query {
@@ -3250,6 +3263,8 @@ func (ec *executionContext) childFields_DeleteCredentialsPayload(ctx context.Con
 	switch field.Name {
 	case "deletedId":
 		return ec.fieldContext_DeleteCredentialsPayload_deletedId(ctx, field)
+	case "upstreamConfirmed":
+		return ec.fieldContext_DeleteCredentialsPayload_upstreamConfirmed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeleteCredentialsPayload", field.Name)
 }

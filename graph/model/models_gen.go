@@ -103,6 +103,10 @@ type CurrencyTotal struct {
 type DeleteCredentialsPayload struct {
 	// The global ID of the deleted credentials.
 	DeletedID string `json:"deletedId"`
+	// Whether the provider has confirmed deleting the connection on its side.
+	// Every cached row is gone either way; when false, the server keeps asking
+	// the provider until it confirms.
+	UpstreamConfirmed bool `json:"upstreamConfirmed"`
 }
 
 // An institution (bank, broker) reachable through a provider.

@@ -197,3 +197,13 @@ func check(t testing.TB, err error) {
 		t.Fatal(err)
 	}
 }
+
+// erasures reads every erasure record, provider handles opened.
+func (e *env) erasures() []models.Erasure {
+	e.t.Helper()
+	var out []models.Erasure
+	if err := e.db.Gorm.Order("requested_at").Find(&out).Error; err != nil {
+		e.t.Fatal(err)
+	}
+	return out
+}

@@ -167,22 +167,30 @@ func (s *Service) ForceFlow(ctx context.Context, creds *models.Credentials, flow
 	return token, nil
 }
 
-// DeleteCredentials deletes creds upstream, then the credentials row, whose
-// foreign keys cascade to every cached row and sync record. Both steps are
-// idempotent: credentials unknown upstream or already gone here count as
-// deleted. When the upstream delete fails nothing is deleted here, so it
-// can be retried with the handle still at hand.
-func (s *Service) DeleteCredentials(ctx context.Context, creds *models.Credentials) error {
-	prov, err := s.provider(creds.Provider)
-	if err != nil {
-		return err
+// DeleteCredentials erases a connection: every cached row goes at once,
+// in one transaction that also records the erasure, and the provider is
+// asked to delete it upstream. When the provider cannot be reached the
+// erasure stays pending and RetryErasures asks again until it confirms, so
+// a provider outage never keeps a user's data here. It reports whether
+// the provider has confirmed.
+func (s *Service) DeleteCredentials(ctx context.Context, creds *models.Credentials) (bool, error) {
+	if _, err := s.provider(creds.Provider); err != nil {
+		return false, err
 	}
-	if err := prov.Delete(ctx, creds); err != nil {
-		return err
-	}
-	err = s.st.Tx(ctx, func(tx *store.Store) error { return tx.DeleteCredentials(ctx, creds.ID) })
+	now := s.now()
+	e := &models.Erasure{ID: uuid.NewString(), Provider: creds.Provider, ProviderRef: creds.ProviderRef,
+		RequestedAt: now, PurgedAt: now, NextAttemptAt: now}
+	err := s.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteCredentials(ctx, creds.ID); err != nil {
+			return err
+		}
+		return tx.CreateErasure(ctx, e)
+	})
 	if errors.Is(err, apperr.ErrNotFound) {
-		return nil
+		return false, nil // erased by a concurrent call, which owns the upstream delete
 	}
-	return err
+	if err != nil {
+		return false, err
+	}
+	return s.deleteUpstream(ctx, e), nil
 }

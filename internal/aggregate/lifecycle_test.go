@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,7 +105,9 @@ func TestDeleteCredentialsErasesEverything(t *testing.T) {
 			before[tableName(t, db, m)] = e.count(m, b.ID)
 		}
 
-		check(t, e.svc.DeleteCredentials(e.ctx, a))
+		if confirmed, err := e.svc.DeleteCredentials(e.ctx, a); err != nil || !confirmed {
+			t.Fatalf("delete: confirmed %v, %v", confirmed, err)
+		}
 		for _, m := range tables {
 			name := tableName(t, db, m)
 			if n := e.count(m, a.ID); n != 0 {
@@ -117,24 +120,66 @@ func TestDeleteCredentialsErasesEverything(t *testing.T) {
 		if _, err := e.st.CredentialsByProviderRef(e.ctx, models.ProviderFlanks, a.ProviderRef); !errors.Is(err, apperr.ErrNotFound) {
 			t.Errorf("credentials row kept: %v", err)
 		}
-		// Idempotent: upstream answers "unknown token", the row is gone.
-		check(t, e.svc.DeleteCredentials(e.ctx, a))
-		if n := e.sim.Requests(pathCreds); n != 2 {
-			t.Errorf("upstream deletes %d, want 2", n)
+		// Idempotent: the second call finds nothing left and leaves the
+		// upstream delete, already confirmed, to the first.
+		if confirmed, err := e.svc.DeleteCredentials(e.ctx, a); err != nil || confirmed {
+			t.Fatalf("second delete: confirmed %v, %v", confirmed, err)
+		}
+		if n := e.sim.Requests(pathCreds); n != 1 {
+			t.Errorf("upstream deletes %d, want 1", n)
+		}
+		erasures := e.erasures()
+		if len(erasures) != 1 || erasures[0].UpstreamConfirmedAt == nil || erasures[0].ProviderRef != "" ||
+			erasures[0].ProviderRefSealed != "" || erasures[0].Attempts != 1 {
+			t.Fatalf("erasure record: %+v", erasures)
 		}
 	})
 }
 
-func TestDeleteCredentialsUpstreamFailureKeepsRow(t *testing.T) {
+// TestDeleteCredentialsUpstreamDownRetriesUntilConfirmed: with the
+// provider down the cached data still goes at once, and the upstream delete
+// is asked again, on schedule, until the provider confirms.
+func TestDeleteCredentialsUpstreamDownRetriesUntilConfirmed(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db, envOpts{})
 		c := e.link(userA, "testbank", "")
-		check(t, e.sim.InjectFault(pathCreds, flankssim.Fault{Kind: flankssim.FaultServerError}))
-		if err := e.svc.DeleteCredentials(e.ctx, c); !errors.Is(err, apperr.ErrUpstreamUnavailable) {
-			t.Fatalf("delete with upstream down: %v", err)
+		e.ensure(c, models.ProductAccounts)
+		check(t, e.sim.InjectFault(pathCreds, flankssim.Fault{Kind: flankssim.FaultServerError, Times: 10}))
+		if confirmed, err := e.svc.DeleteCredentials(e.ctx, c); err != nil || confirmed {
+			t.Fatalf("delete with upstream down: confirmed %v, %v", confirmed, err)
 		}
-		if _, err := e.st.CredentialsByProviderRef(e.ctx, models.ProviderFlanks, c.ProviderRef); err != nil {
-			t.Fatalf("row deleted although upstream was not: %v", err)
+		if _, err := e.st.CredentialsByProviderRef(e.ctx, models.ProviderFlanks, c.ProviderRef); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("credentials kept while the provider is down: %v", err)
+		}
+		for _, m := range ownedTables(t, db) {
+			if n := e.count(m, c.ID); n != 0 {
+				t.Errorf("%s: %d rows left", tableName(t, db, m), n)
+			}
+		}
+		pending := e.erasures()
+		if len(pending) != 1 || pending[0].UpstreamConfirmedAt != nil || pending[0].Attempts != 1 ||
+			pending[0].LastError == "" || pending[0].ProviderRef != c.ProviderRef {
+			t.Fatalf("pending erasure: %+v", pending)
+		}
+		if strings.Contains(pending[0].ProviderRefSealed, c.ProviderRef) {
+			t.Fatal("provider handle stored in plain text")
+		}
+
+		e.sim.ClearFaults()
+		calls := e.sim.Requests(pathCreds)
+		if n, err := e.svc.RetryErasures(e.ctx); err != nil || n != 0 || e.sim.Requests(pathCreds) != calls {
+			t.Fatalf("retry before it is due: %d confirmed, %v, %d calls", n, err, e.sim.Requests(pathCreds)-calls)
+		}
+		e.clock.Advance(time.Minute)
+		if n, err := e.svc.RetryErasures(e.ctx); err != nil || n != 1 || e.sim.Requests(pathCreds) != calls+1 {
+			t.Fatalf("retry when due: %d confirmed, %v, %d calls", n, err, e.sim.Requests(pathCreds)-calls)
+		}
+		done := e.erasures()
+		if len(done) != 1 || done[0].UpstreamConfirmedAt == nil || done[0].ProviderRefSealed != "" || done[0].Attempts != 2 {
+			t.Fatalf("confirmed erasure: %+v", done)
+		}
+		if n, _ := e.svc.RetryErasures(e.ctx); n != 0 || e.sim.Requests(pathCreds) != calls+1 {
+			t.Fatal("a confirmed erasure was retried")
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fingraph/fingraph/graph"
+	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/auth"
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/internal/database"
@@ -36,6 +37,7 @@ type App struct {
 	Sandbox   *sandbox.Sandbox // the built-in simulators, when running
 
 	logger  *slog.Logger
+	agg     *aggregate.Service
 	closers []func() error
 }
 
@@ -64,6 +66,8 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.agg = agg
+	a.startErasureRetries(erasureRetryInterval)
 	if devKey != nil {
 		if a.DemoToken, err = devKey.Mint(DemoUserID, []auth.Role{auth.RoleUser}, 30*24*time.Hour); err != nil {
 			return err

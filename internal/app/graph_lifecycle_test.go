@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -75,10 +76,15 @@ func TestGraphLifecycle(t *testing.T) {
 
 		demo := otherCredentials(t, s, id)
 		demoBefore := rowsOf(t, s.app.DB, credsKey(t, demo))
-		var del struct{ DeleteCredentials struct{ DeletedID string } }
-		s.mustGQL(t, s.token, `mutation($id: ID!) { deleteCredentials(id: $id) { deletedId } }`, vars, &del)
-		if del.DeleteCredentials.DeletedID != id {
-			t.Fatalf("deleted %q", del.DeleteCredentials.DeletedID)
+		var del struct {
+			DeleteCredentials struct {
+				DeletedID         string
+				UpstreamConfirmed bool
+			}
+		}
+		s.mustGQL(t, s.token, `mutation($id: ID!) { deleteCredentials(id: $id) { deletedId upstreamConfirmed } }`, vars, &del)
+		if del.DeleteCredentials.DeletedID != id || !del.DeleteCredentials.UpstreamConfirmed {
+			t.Fatalf("deleted %+v", del.DeleteCredentials)
 		}
 		for table, n := range rowsOf(t, s.app.DB, credsKey(t, id)) {
 			if n != 0 {
@@ -136,6 +142,50 @@ func TestGraphDelayedLinkCode(t *testing.T) {
 		s.mustGQL(t, s.token, q, map[string]any{"c": res.Code}, &out)
 		if out.ExchangeLinkCode.Status != "COMPLETED" || out.ExchangeLinkCode.Credentials == nil {
 			t.Fatalf("second exchange: %+v", out)
+		}
+	})
+}
+
+// TestGraphDeleteWhileProviderDown: deleting credentials while Flanks is
+// down still erases every cached row at once and says the upstream delete
+// is pending; the background retry then gets it confirmed.
+func TestGraphDeleteWhileProviderDown(t *testing.T) {
+	eachDB(t, nil, func(t *testing.T, s *testServer) {
+		id := s.link(t, s.token, "testbank", "")
+		vars := map[string]any{"id": id}
+		s.mustGQL(t, s.token, `query($id: ID!) { node(id: $id) { ... on Credentials { accounts(first: 1) { totalCount } } } }`, vars, nil)
+		if err := s.sim().InjectFault("/v0/bank/credentials", flankssim.Fault{Kind: flankssim.FaultServerError, Status: 503, Times: 10}); err != nil {
+			t.Fatal(err)
+		}
+		var del struct {
+			DeleteCredentials struct{ UpstreamConfirmed bool }
+		}
+		s.mustGQL(t, s.token, `mutation($id: ID!) { deleteCredentials(id: $id) { upstreamConfirmed } }`, vars, &del)
+		if del.DeleteCredentials.UpstreamConfirmed {
+			t.Fatal("upstream delete reported confirmed while the provider was down")
+		}
+		for table, n := range rowsOf(t, s.app.DB, credsKey(t, id)) {
+			if n != 0 {
+				t.Errorf("%d rows left in %s while the upstream delete is pending", n, table)
+			}
+		}
+
+		s.sim().ClearFaults()
+		// Make the pending erasure due now instead of waiting its backoff.
+		if err := s.app.DB.Gorm.Table("erasures").Where("upstream_confirmed_at IS NULL").
+			Update("next_attempt_at", time.Now().UTC().Add(-time.Second)).Error; err != nil {
+			t.Fatal(err)
+		}
+		calls := s.sim().Requests("/v0/bank/credentials")
+		if n, err := s.app.RetryErasures(context.Background()); err != nil || n != 1 {
+			t.Fatalf("retry: %d confirmed, %v", n, err)
+		}
+		if s.sim().Requests("/v0/bank/credentials") != calls+1 {
+			t.Error("the retry did not call the provider")
+		}
+		var pending int64
+		if err := s.app.DB.Gorm.Table("erasures").Where("upstream_confirmed_at IS NULL").Count(&pending).Error; err != nil || pending != 0 {
+			t.Fatalf("pending erasures after the retry: %d, %v", pending, err)
 		}
 	})
 }

@@ -40,7 +40,7 @@ func runRotateKeys(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "re-wrapped under key %s: %d credentials, %d identity documents\n",
-		ring.CurrentKeyID(), st.Credentials, st.Identities)
+	fmt.Fprintf(env.Stdout, "re-wrapped under key %s: %d credentials, %d identity documents, %d pending erasures\n",
+		ring.CurrentKeyID(), st.Credentials, st.Identities, st.Erasures)
 	return nil
 }

@@ -94,12 +94,13 @@ func (s *Service) ForceFlow(ctx context.Context, id, flow string) (string, error
 	return s.agg.ForceFlow(ctx, c, flow)
 }
 
-// Delete removes the credentials upstream and erases every cached row; id
-// is global.
-func (s *Service) Delete(ctx context.Context, id string) error {
+// Delete erases every cached row of the credentials and has them deleted
+// upstream; it reports whether the provider has confirmed yet (it is asked
+// again until it does). id is global.
+func (s *Service) Delete(ctx context.Context, id string) (bool, error) {
 	c, err := s.writable(ctx, id)
 	if err != nil {
-		return err
+		return false, err
 	}
 	return s.agg.DeleteCredentials(ctx, c)
 }

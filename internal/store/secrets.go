@@ -93,6 +93,15 @@ func (p *SecretsPlugin) sealRow(row any) error {
 			return fmt.Errorf("store: seal document_number: %w", err)
 		}
 		r.DocumentNumberSealed = &sealed
+	case *models.Erasure:
+		if r.ProviderRef == "" {
+			return nil
+		}
+		sealed, err := p.ring.SealString(r.ProviderRef, erasureBinding(r.ID))
+		if err != nil {
+			return fmt.Errorf("store: seal erasure provider_ref: %w", err)
+		}
+		r.ProviderRefSealed = sealed
 	}
 	return nil
 }
@@ -117,6 +126,15 @@ func (p *SecretsPlugin) openRow(row any) error {
 			return fmt.Errorf("store: open document_number of credentials %s: %w", r.CredentialsID, err)
 		}
 		r.DocumentNumber = &doc
+	case *models.Erasure:
+		if r.ProviderRefSealed == "" {
+			return nil
+		}
+		ref, err := p.openValue(r.ProviderRefSealed, erasureBinding(r.ID))
+		if err != nil {
+			return fmt.Errorf("store: open provider_ref of erasure %s: %w", r.ID, err)
+		}
+		r.ProviderRef = ref
 	}
 	return nil
 }
@@ -136,6 +154,12 @@ func (p *SecretsPlugin) refIndex(provider models.Provider, ref string) string {
 
 func credentialsBinding(c *models.Credentials) secrets.Binding {
 	return secrets.Binding{Tenant: c.UserID, Table: "credentials", Column: "provider_ref", RowID: c.ID}
+}
+
+// erasureBinding binds a pending erasure's provider handle to its row; an
+// erasure belongs to no user any more, so the tenant is fixed.
+func erasureBinding(id string) secrets.Binding {
+	return secrets.Binding{Tenant: "erasures", Table: "erasures", Column: "provider_ref", RowID: id}
 }
 
 // identityBinding binds to the credentials: an identity row is replaced,

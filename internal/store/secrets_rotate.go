@@ -12,6 +12,7 @@ import (
 type RotateStats struct {
 	Credentials int // provider handles re-wrapped or sealed
 	Identities  int // document numbers re-wrapped or sealed
+	Erasures    int // provider handles of pending erasures re-wrapped
 }
 
 // sealedRow is one secret column of one row, read without the plugin so
@@ -34,18 +35,23 @@ func (s *Store) RotateSecrets(ctx context.Context) (RotateStats, error) {
 	creds := func(r sealedRow) secrets.Binding {
 		return secrets.Binding{Tenant: r.UserID, Table: "credentials", Column: "provider_ref", RowID: r.ID}
 	}
-	st.Credentials, err = s.rotateColumn(ctx, p, "credentials", "id", "provider_ref", creds, true)
+	st.Credentials, err = s.rotateColumn(ctx, p, "credentials", "id", "user_id", "provider_ref", creds, true)
 	if err != nil {
 		return st, err
 	}
 	ident := func(r sealedRow) secrets.Binding {
 		return secrets.Binding{Tenant: r.UserID, Table: "identities", Column: "document_number", RowID: r.ID}
 	}
-	st.Identities, err = s.rotateColumn(ctx, p, "identities", "credentials_id", "document_number", ident, false)
+	st.Identities, err = s.rotateColumn(ctx, p, "identities", "credentials_id", "user_id", "document_number", ident, false)
+	if err != nil {
+		return st, err
+	}
+	erased := func(r sealedRow) secrets.Binding { return erasureBinding(r.ID) }
+	st.Erasures, err = s.rotateColumn(ctx, p, "erasures", "id", "''", "provider_ref", erased, false)
 	return st, err
 }
 
-func (s *Store) rotateColumn(ctx context.Context, p *SecretsPlugin, table, key, col string,
+func (s *Store) rotateColumn(ctx context.Context, p *SecretsPlugin, table, key, tenant, col string,
 	bind func(sealedRow) secrets.Binding, indexed bool) (int, error) {
 	provider := "''"
 	if indexed {
@@ -53,7 +59,7 @@ func (s *Store) rotateColumn(ctx context.Context, p *SecretsPlugin, table, key, 
 	}
 	var rows []sealedRow
 	err := s.db.WithContext(ctx).Table(table).
-		Select(key + " AS id, user_id, " + provider + " AS provider, " + col + " AS value").
+		Select(key + " AS id, " + tenant + " AS user_id, " + provider + " AS provider, " + col + " AS value").
 		Where(col + " IS NOT NULL AND " + col + " <> ''").Order(key).Scan(&rows).Error
 	if err != nil {
 		return 0, wrap(err, "rotate %s", table)

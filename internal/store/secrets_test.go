@@ -103,18 +103,25 @@ func TestRotateSecrets(t *testing.T) {
 		old := open(k1)
 		c := newCredentials(t, old, db, "u1", canaryRef)
 		legacy := newCredentials(t, old, db, "u2", "legacy-token")
+		now := time.Now().UTC()
+		erasure := &models.Erasure{ID: "e1", Provider: models.ProviderFlanks, ProviderRef: "erased-token",
+			RequestedAt: now, PurgedAt: now, NextAttemptAt: now}
+		must(t, old.CreateErasure(context.Background(), erasure))
+		if raw := rawColumn(t, db, "erasures", "provider_ref", "id", "e1"); !strings.HasPrefix(raw, "v1.") {
+			t.Fatalf("erasure handle not sealed: %q", raw)
+		}
 		must(t, db.Gorm.Table("credentials").Where("id = ?", legacy.ID).
 			UpdateColumns(map[string]any{"provider_ref": "legacy-token", "provider_ref_index": ""}).Error)
 
 		both := open(k2, k1)
 		stats, err := both.RotateSecrets(context.Background())
 		must(t, err)
-		if stats.Credentials != 2 {
-			t.Fatalf("rotated %d credentials, want 2", stats.Credentials)
+		if stats.Credentials != 2 || stats.Erasures != 1 {
+			t.Fatalf("rotated %d credentials and %d erasures, want 2 and 1", stats.Credentials, stats.Erasures)
 		}
 		again, err := both.RotateSecrets(context.Background())
 		must(t, err)
-		if again.Credentials != 0 {
+		if again.Credentials != 0 || again.Erasures != 0 {
 			t.Errorf("a second rotation changed %d rows", again.Credentials)
 		}
 		onlyNew := open(k2)
@@ -122,6 +129,11 @@ func TestRotateSecrets(t *testing.T) {
 		must(t, err)
 		if got[c.ID].ProviderRef != canaryRef || got[legacy.ID].ProviderRef != "legacy-token" {
 			t.Fatalf("after rotation: %q %q", got[c.ID].ProviderRef, got[legacy.ID].ProviderRef)
+		}
+		due, err := onlyNew.DueErasures(context.Background(), now, 10)
+		must(t, err)
+		if len(due) != 1 || due[0].ProviderRef != "erased-token" {
+			t.Fatalf("erasure after rotation: %+v", due)
 		}
 		if raw := rawColumn(t, db, "credentials", "provider_ref", "id", legacy.ID); !strings.HasPrefix(raw, "v1.") {
 			t.Errorf("legacy value not sealed: %q", raw)

@@ -1,0 +1,80 @@
+package aggregate
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/fingraph/fingraph/models"
+)
+
+// Erasure retry pacing: exponential from one minute, at most six hours
+// apart, forever: a provider-side delete is owed until it is confirmed.
+const (
+	erasureFirstRetry = time.Minute
+	erasureMaxRetry   = 6 * time.Hour
+	erasureBatch      = 100
+)
+
+// RetryErasures asks the providers again to delete every erasure that is
+// due, and returns how many they confirmed. Several replicas may run it
+// at once: a provider answers an already deleted handle as gone, which
+// counts as confirmed.
+func (s *Service) RetryErasures(ctx context.Context) (int, error) {
+	due, err := s.st.DueErasures(ctx, s.now(), erasureBatch)
+	if err != nil {
+		return 0, err
+	}
+	confirmed := 0
+	for i := range due {
+		if ctx.Err() != nil {
+			return confirmed, ctx.Err()
+		}
+		if s.deleteUpstream(ctx, &due[i]) {
+			confirmed++
+		}
+	}
+	return confirmed, nil
+}
+
+// deleteUpstream makes one attempt and records its outcome; it reports
+// whether the provider confirmed.
+func (s *Service) deleteUpstream(ctx context.Context, e *models.Erasure) bool {
+	prov, err := s.provider(e.Provider)
+	if err == nil && e.ProviderRef != "" { // no handle: never linked upstream
+		err = prov.Delete(ctx, &models.Credentials{Provider: e.Provider, ProviderRef: e.ProviderRef})
+	}
+	// The outcome is recorded even when the caller has gone: the attempt
+	// happened either way.
+	rec := context.WithoutCancel(ctx)
+	if err == nil {
+		if err := s.st.ConfirmErasure(rec, e.ID, s.now()); err != nil {
+			s.log.Error("record erasure confirmation", "erasure", e.ID, "error", err)
+		}
+		return true
+	}
+	code := CodeInternal
+	var f *Failure
+	if errors.As(err, &f) {
+		code = f.Code
+	}
+	next := s.now().Add(erasureDelay(e.Attempts))
+	s.log.Warn("upstream delete failed; will retry", "erasure", e.ID, "provider", e.Provider,
+		"code", code, "next_attempt_at", next)
+	if err := s.st.RetryErasureAt(rec, e.ID, next, code); err != nil {
+		s.log.Error("record erasure attempt", "erasure", e.ID, "error", err)
+	}
+	return false
+}
+
+// erasureDelay is the wait after the given number of earlier attempts.
+func erasureDelay(attempts int) time.Duration {
+	d := erasureFirstRetry
+	for range attempts {
+		if d >= erasureMaxRetry/2 {
+			return erasureMaxRetry
+		}
+		d *= 2
+	}
+	return d
+}
