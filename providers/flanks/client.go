@@ -31,7 +31,8 @@ const (
 )
 
 // Client calls the Flanks API. It is safe for concurrent use; all callers
-// share one cached access token.
+// share one cached access token, and one circuit breaker, bulkhead and
+// retry budget (see WithBreaker, WithBulkhead, WithRetryBudget).
 type Client struct {
 	baseURL     string
 	httpClient  *http.Client
@@ -41,6 +42,8 @@ type Client struct {
 	retry       RetryPolicy
 	jwe         *keyCache
 	tokens      tokenCache
+	policies    guardPolicies
+	guards      guards
 
 	// Replaced by tests so no test sleeps or depends on the wall clock.
 	now    func() time.Time
@@ -85,6 +88,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		// Every upstream call must be bounded (reliability.md goal 17).
 		c.callTimeout = defaultHTTPTimeout
 	}
+	c.guards = c.newGuards(c.policies)
 	return c, nil
 }
 

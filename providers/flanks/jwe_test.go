@@ -92,7 +92,7 @@ func TestJWETokenRequestEncrypted(t *testing.T) {
 }
 
 func TestJWKSCached(t *testing.T) {
-	e := newJWEEnv(t, "")
+	e := newJWEEnv(t, "", roomyBulkhead)
 	serveScript(t, e.mux, accountsPath, reply{200, `[]`, nil})
 	var wg sync.WaitGroup
 	for range 20 {

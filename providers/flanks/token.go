@@ -110,7 +110,9 @@ func (c *Client) fetchToken(ctx context.Context) (string, error) {
 		body.GrantType, body.Username, body.Password = "password", c.creds.username, c.creds.password
 	}
 	var resp tokenResponse
-	r := &request{method: http.MethodPost, path: "/v0/token", body: body, idempotent: true}
+	// Exempt from the retry budget: the fetch is single-flighted, so its
+	// retries cannot multiply load, and every waiting caller depends on it.
+	r := &request{method: http.MethodPost, path: "/v0/token", body: body, idempotent: true, unbudgeted: true}
 	if err := c.do(ctx, r, &resp); err != nil {
 		return "", err
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 func TestTokenSharedByConcurrentCallers(t *testing.T) {
-	e := newTestEnv(t)
+	e := newTestEnv(t, roomyBulkhead)
 	s := serveScript(t, e.mux, accountsPath, reply{200, `[]`, nil})
 	var wg sync.WaitGroup
 	for range 50 {
@@ -93,7 +93,7 @@ func TestPersistent401(t *testing.T) {
 }
 
 func TestConcurrent401sRenewOnce(t *testing.T) {
-	e := newTestEnv(t)
+	e := newTestEnv(t, roomyBulkhead)
 	e.mux.HandleFunc(accountsPath, func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "Bearer tok-1" {
 			writeJSON(w, 401, `{"error": "Not authenticated"}`)

@@ -31,6 +31,7 @@ type request struct {
 	idempotent bool
 	allowEmpty bool     // an empty 2xx body is a success
 	pending202 bool     // 202 means ErrLinkPending
+	unbudgeted bool     // retries skip the retry budget (the token request)
 	secrets    []string // request values to redact from errors
 }
 
@@ -69,13 +70,18 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 			return fmt.Errorf("flanks: %s %s: encode body: %w", r.method, r.path, err)
 		}
 	}
+	c.guards.budget.Deposit()
 	var st callState
 	for {
 		req, meta, err := c.newHTTPRequest(ctx, r, payload)
 		if err != nil {
 			return err
 		}
-		res, err := c.roundTrip(req)
+		res, err := c.attempt(ctx, r, req)
+		var ref *refusal
+		if errors.As(err, &ref) {
+			return err // retrying a refusal would only queue more load
+		}
 		if err != nil {
 			if err = c.afterTransportError(ctx, r, &st, err); err != nil {
 				return err
@@ -138,8 +144,13 @@ func (c *Client) shouldRekey(st *callState, res *result, meta sent) bool {
 	return c.jwe.reject(meta.keyGen, c.now())
 }
 
+// canRetry reports whether the call may be sent again. The budget is asked
+// last, so a token is spent only on a retry the policy allows.
 func (c *Client) canRetry(r *request, st *callState, retryable bool) bool {
-	return retryable && r.idempotent && st.retries+1 < c.retry.MaxAttempts
+	if !retryable || !r.idempotent || st.retries+1 >= c.retry.MaxAttempts {
+		return false
+	}
+	return r.unbudgeted || c.guards.budget.Withdraw()
 }
 
 // backoff waits before the next attempt and returns lastErr when waiting

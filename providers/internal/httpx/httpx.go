@@ -6,6 +6,11 @@
 // exponential backoff (base 100 ms, cap 2 s), Retry-After honoured but never
 // past the caller's deadline, and retries only on 408/425/429/5xx (not 501)
 // or network errors.
+//
+// Per provider it also offers the guards of goals 18 and 19: a RetryBudget
+// (retries at most ~10 % of calls), a Breaker (fail fast while a provider is
+// down) and a Bulkhead (bounded calls in flight), so one failing provider
+// cannot multiply its own load or drain the server's goroutines.
 package httpx
 
 import (
