@@ -157,7 +157,7 @@ func newLoaders(st *store.Store) *loaders {
 		liabTxnsByID: byID(st.LiabilityTransactionsByIDs),
 		cardTxnsByID: byID(st.CardTransactionsByIDs),
 		syncRecords:  nil, // set by the service, which owns the sync records
-		credsByUser:  nil, // set by the service, which primes the next level
+		credsByUser:  byParent(st.CredentialsByUser, perUser),
 		acctsByCreds: byParent(st.AccountsByCredentials),
 		acctsByUser:  byParent(st.AccountsByUser, perUser),
 		txnsByAcct:   byParent(st.AccountTransactionsByAccount),
@@ -194,13 +194,6 @@ func (s *Service) WithLoaders(ctx context.Context) context.Context {
 	l.syncRecords = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]models.SyncRecord, error) {
 		return s.syncRecordsOf(ctx, ids)
 	}, dataloadgen.WithWait(wait))
-	l.credsByUser = byParent(func(ctx context.Context, r store.ListRequest) (map[string]*store.Conn[models.Credentials], error) {
-		res, err := s.store.CredentialsByUser(ctx, r)
-		if err == nil {
-			err = s.primeCredentials(ctx, l, res)
-		}
-		return res, err
-	}, perUser)
 	return context.WithValue(ctx, loadersKey, l)
 }
 
@@ -214,32 +207,6 @@ func (s *Service) syncRecordsOf(ctx context.Context, ids []string) (map[string][
 		out[id] = recs[id] // a credentials never synced has none: not an error
 	}
 	return out, nil
-}
-
-// primeCredentials hands a page of credentials to the loaders their
-// children use next, with their sync records read in the same batch:
-// every product below a credentials first checks its freshness and its
-// objects look their credentials up, and each of those would otherwise
-// wait for a batch of its own.
-func (s *Service) primeCredentials(ctx context.Context, l *loaders, pages map[string]*store.Conn[models.Credentials]) error {
-	var ids []string
-	for _, c := range pages {
-		for i := range c.Rows {
-			l.credentials.Prime(c.Rows[i].ID, &c.Rows[i])
-			ids = append(ids, c.Rows[i].ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	recs, err := s.syncRecordsOf(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for id, r := range recs {
-		l.syncRecords.Prime(id, r)
-	}
-	return nil
 }
 
 func loadersFrom(ctx context.Context) *loaders {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
@@ -50,29 +48,73 @@ func (s *Service) Node(ctx context.Context, id string) (models.Node, error) {
 // MaxNodes bounds the ids of one nodes(ids:) call, like a page.
 const MaxNodes = store.MaxPageSize
 
-// Nodes resolves several IDs in order; misses become nil entries. The ids
-// are resolved concurrently so that the loaders batch them: the number of
-// statements does not grow with the number of ids.
+// Nodes resolves several IDs in order; misses become nil entries. It reads
+// each node type's ids in one statement, so the statements depend on how
+// many types are asked for, never on how many ids.
 func (s *Service) Nodes(ctx context.Context, ids []string) ([]models.Node, error) {
 	if len(ids) > MaxNodes {
 		return nil, apperr.Invalid("pass at most %d ids", MaxNodes)
 	}
-	out := make([]models.Node, len(ids))
-	g, gctx := errgroup.WithContext(ctx)
-	for i, id := range ids {
-		g.Go(func() error {
-			n, err := s.Node(gctx, id)
-			if err != nil && !isNotFound(err) {
-				return err
-			}
-			out[i] = n
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	scope, err := scopeOf(ctx)
+	if err != nil {
 		return nil, err
 	}
+	keys := map[string][]string{}
+	for _, id := range ids {
+		if typ, key, err := ParseGlobalID(id); err == nil && nodeFetches[typ] != nil {
+			keys[typ] = append(keys[typ], key)
+		}
+	}
+	found := map[string]models.Node{}
+	for typ, k := range keys {
+		nodes, err := nodeFetches[typ](ctx, s.store, scope, k)
+		if err != nil {
+			return nil, err
+		}
+		for key, n := range nodes {
+			found[typ+":"+key] = n
+		}
+	}
+	out := make([]models.Node, len(ids))
+	for i, id := range ids {
+		if typ, key, err := ParseGlobalID(id); err == nil {
+			out[i] = found[typ+":"+key]
+		}
+	}
 	return out, nil
+}
+
+// nodeFetch reads nodes of one type by key, in the caller's scope.
+type nodeFetch func(ctx context.Context, st *store.Store, scope store.Scope, keys []string) (map[string]models.Node, error)
+
+func fetchAs[T any, P interface {
+	*T
+	models.Node
+}](f func(*store.Store, context.Context, store.Scope, []string) (map[string]*T, error)) nodeFetch {
+	return func(ctx context.Context, st *store.Store, scope store.Scope, keys []string) (map[string]models.Node, error) {
+		rows, err := f(st, ctx, scope, keys)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]models.Node, len(rows))
+		for k, v := range rows {
+			out[k] = P(v)
+		}
+		return out, nil
+	}
+}
+
+var nodeFetches = map[string]nodeFetch{
+	"Credentials":           fetchAs((*store.Store).CredentialsByIDs),
+	"Account":               fetchAs((*store.Store).AccountsByIDs),
+	"Portfolio":             fetchAs((*store.Store).PortfoliosByIDs),
+	"Investment":            fetchAs((*store.Store).InvestmentsByIDs),
+	"Liability":             fetchAs((*store.Store).LiabilitiesByIDs),
+	"Card":                  fetchAs((*store.Store).CardsByIDs),
+	"AccountTransaction":    fetchAs((*store.Store).AccountTransactionsByIDs),
+	"InvestmentTransaction": fetchAs((*store.Store).InvestmentTransactionsByIDs),
+	"LiabilityTransaction":  fetchAs((*store.Store).LiabilityTransactionsByIDs),
+	"CardTransaction":       fetchAs((*store.Store).CardTransactionsByIDs),
 }
 
 type nodeLoader func(ctx context.Context, s *Service, key string) (models.Node, error)
