@@ -94,8 +94,10 @@ func keyFor(parent string, a ListArgs, f *store.TxnFilter) listKey {
 }
 
 // wait is how long a loader collects keys before querying. Sibling
-// resolvers run concurrently, so a couple of milliseconds gathers a level.
-const wait = 500 * time.Microsecond
+// resolvers run concurrently; on a loaded machine (CI under -race) fifty
+// of them took longer than 0.5 ms to reach the loader and split a level
+// into two statements, so the window is 1 ms.
+const wait = time.Millisecond
 
 // perUser runs lists keyed by the user at once: they hang off the root
 // (me), so a request has one key per field in its text, and waiting for
