@@ -29,10 +29,6 @@ type loaders struct {
 	cards        *dataloadgen.Loader[string, *models.Card]
 	identities   *dataloadgen.Loader[string, *models.Identity]
 	mifid        *dataloadgen.Loader[string, *models.Mifid]
-	acctTxns     *dataloadgen.Loader[string, *models.AccountTransaction]
-	invTxns      *dataloadgen.Loader[string, *models.InvestmentTransaction]
-	liabTxnsByID *dataloadgen.Loader[string, *models.LiabilityTransaction]
-	cardTxnsByID *dataloadgen.Loader[string, *models.CardTransaction]
 	syncRecords  *dataloadgen.Loader[string, []models.SyncRecord]
 	credsByUser  *dataloadgen.Loader[listKey, *store.Conn[models.Credentials]]
 	acctsByCreds *dataloadgen.Loader[listKey, *store.Conn[models.Account]]
@@ -154,10 +150,6 @@ func newLoaders(st *store.Store) *loaders {
 		cards:        byID(st.CardsByIDs),
 		identities:   byID(st.IdentitiesByCredentials),
 		mifid:        byID(st.MifidByCredentials),
-		acctTxns:     byID(st.AccountTransactionsByIDs),
-		invTxns:      byID(st.InvestmentTransactionsByIDs),
-		liabTxnsByID: byID(st.LiabilityTransactionsByIDs),
-		cardTxnsByID: byID(st.CardTransactionsByIDs),
 		syncRecords:  nil, // set by the service, which owns the sync records
 		credsByUser:  byParent(st.CredentialsByUser, perUser),
 		acctsByCreds: byParent(st.AccountsByCredentials),

@@ -31,18 +31,14 @@ func ParseGlobalID(id string) (typ, key string, err error) {
 // Node resolves a global ID to an object the caller may see. A foreign,
 // unknown or malformed id answers NOT_FOUND alike.
 func (s *Service) Node(ctx context.Context, id string) (models.Node, error) {
-	typ, key, err := ParseGlobalID(id)
+	nodes, err := s.Nodes(ctx, []string{id})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := scopeOf(ctx); err != nil {
-		return nil, err
+	if nodes[0] == nil {
+		return nil, fmt.Errorf("finance: node: %w", apperr.ErrNotFound)
 	}
-	load, ok := nodeLoaders[typ]
-	if !ok {
-		return nil, fmt.Errorf("finance: unknown node type: %w", apperr.ErrNotFound)
-	}
-	return load(ctx, s, key)
+	return nodes[0], nil
 }
 
 // MaxNodes bounds the ids of one nodes(ids:) call, like a page.
@@ -115,46 +111,4 @@ var nodeFetches = map[string]nodeFetch{
 	"InvestmentTransaction": fetchAs((*store.Store).InvestmentTransactionsByIDs),
 	"LiabilityTransaction":  fetchAs((*store.Store).LiabilityTransactionsByIDs),
 	"CardTransaction":       fetchAs((*store.Store).CardTransactionsByIDs),
-}
-
-type nodeLoader func(ctx context.Context, s *Service, key string) (models.Node, error)
-
-func asNode[T models.Node](v T, err error) (models.Node, error) {
-	if err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-var nodeLoaders = map[string]nodeLoader{
-	"Credentials": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(s.credentialsOf(ctx, k))
-	},
-	"Account": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(s.Account(ctx, k))
-	},
-	"Portfolio": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(found(loadersFrom(ctx).portfolios.Load(ctx, k)))
-	},
-	"Investment": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(found(loadersFrom(ctx).investments.Load(ctx, k)))
-	},
-	"Liability": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(found(loadersFrom(ctx).liabilities.Load(ctx, k)))
-	},
-	"Card": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(found(loadersFrom(ctx).cards.Load(ctx, k)))
-	},
-	"AccountTransaction": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(found(loadersFrom(ctx).acctTxns.Load(ctx, k)))
-	},
-	"InvestmentTransaction": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(found(loadersFrom(ctx).invTxns.Load(ctx, k)))
-	},
-	"LiabilityTransaction": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(found(loadersFrom(ctx).liabTxnsByID.Load(ctx, k)))
-	},
-	"CardTransaction": func(ctx context.Context, s *Service, k string) (models.Node, error) {
-		return asNode(found(loadersFrom(ctx).cardTxnsByID.Load(ctx, k)))
-	},
 }

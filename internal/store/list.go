@@ -116,16 +116,16 @@ func selectList[T any](db *gorm.DB, spec listSpec[T], fields []string) (string, 
 	if fields == nil {
 		return "t.*", nil
 	}
-	stmt := &gorm.Statement{DB: db}
-	if err := stmt.Parse(new(T)); err != nil {
-		return "", fmt.Errorf("store: parse %s: %w", spec.table, err)
+	sch, err := schemaOf[T](db)
+	if err != nil {
+		return "", err
 	}
 	cols := append([]string{"id", spec.parentCol}, spec.keys...)
 	if spec.sortCol != "" {
 		cols = append(cols, spec.sortCol)
 	}
 	for _, f := range fields {
-		sf := stmt.Schema.LookUpField(f)
+		sf := sch.LookUpField(f)
 		if sf == nil || sf.DBName == "" {
 			return "", fmt.Errorf("store: %s has no column for field %q", spec.table, f)
 		}

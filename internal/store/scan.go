@@ -16,8 +16,8 @@ import (
 // of the read. Only models without query hooks may be read this way.
 func scanAll[T any](db *gorm.DB, rows *sql.Rows, capacity int) ([]T, error) {
 	defer rows.Close()
-	stmt := &gorm.Statement{DB: db}
-	if err := stmt.Parse(new(T)); err != nil {
+	sch, err := schemaOf[T](db)
+	if err != nil {
 		return nil, err
 	}
 	cols, err := rows.Columns()
@@ -26,9 +26,9 @@ func scanAll[T any](db *gorm.DB, rows *sql.Rows, capacity int) ([]T, error) {
 	}
 	index := make([][]int, len(cols))
 	for i, c := range cols {
-		f := stmt.Schema.LookUpField(c)
+		f := sch.LookUpField(c)
 		if f == nil {
-			return nil, fmt.Errorf("store: %s has no column %q", stmt.Schema.Table, c)
+			return nil, fmt.Errorf("store: %s has no column %q", sch.Table, c)
 		}
 		index[i] = f.StructField.Index
 	}
