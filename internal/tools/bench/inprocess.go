@@ -77,7 +77,7 @@ func interruptible() (context.Context, context.CancelFunc) {
 
 func runNested(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("nested", `Seeds 9 credentials (>= 10,000 account transactions) in an in-process server
-on SQLite, warms the cache, checks that the baselines return byte-identical
+on SQLite, warms the cache, checks that the baselines return the same JSON
 data, then times, side by side, the nested query through the HTTP handler
 ("server"), the same data by hand-written SQL + encoding/json using the
 server's ROW_NUMBER() strategy ("baseline"), and by per-account LIMIT 50
@@ -101,7 +101,7 @@ subqueries ("baseline-per-account"). Target: server <= 3x baseline.`, stderr)
 	if err := n.Check(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "nested query over %d credentials, %d account transactions; %d-byte data, byte-identical in all three\n\n",
+	fmt.Fprintf(stdout, "nested query over %d credentials, %d account transactions; %d-byte data, the same JSON in all three\n\n",
 		benchkit.MaxCredentials, n.Transactions, len(n.Data))
 	runs := []struct {
 		name string
