@@ -4,6 +4,7 @@
 package scalars
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -74,11 +75,20 @@ func UnmarshalDate(v any) (models.Date, error) {
 	return models.ParseDate(s)
 }
 
-// MarshalJSON writes a provider-owned JSON document as is.
+// MarshalJSON writes a provider-owned JSON document compacted, so that
+// the answer does not depend on how the database stores it (PostgreSQL's
+// jsonb adds spaces, SQLite keeps the text). The response writer splices
+// the data in unchecked, so a document that is not valid JSON becomes
+// null here rather than breaking the whole response.
 func MarshalJSON(j models.JSON) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
 		b, _ := j.MarshalJSON()
-		_, _ = w.Write(b)
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, b); err != nil {
+			_, _ = io.WriteString(w, "null")
+			return
+		}
+		_, _ = buf.WriteTo(w)
 	})
 }
 
