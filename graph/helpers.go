@@ -16,12 +16,21 @@ import (
 // whether totalCount was selected, so the count query only runs when
 // someone reads it, and which fields of the nodes.
 func listArgs(ctx context.Context, first *int32, after *string, last *int32, before *string) (finance.ListArgs, error) {
+	return listArgsOf(graphql.GetOperationContext(ctx), graphql.GetFieldContext(ctx).Field, first, after, last, before)
+}
+
+// listArgsOf is listArgs for any collected list field: a parent list
+// computes its children's arguments with it (see children), and they must
+// come out exactly as the child resolver's own, or its loader key misses.
+func listArgsOf(oc *graphql.OperationContext, f graphql.CollectedField, first *int32, after *string, last *int32, before *string) (finance.ListArgs, error) {
 	p, err := store.NewPage(first, last, after, before)
 	if err != nil {
 		return finance.ListArgs{}, err
 	}
-	total := slices.Contains(graphql.CollectAllFields(ctx), "totalCount")
-	return finance.ListArgs{Page: p, Total: total, Fields: nodeReads(ctx)}, nil
+	total := slices.ContainsFunc(graphql.CollectFields(oc, f.Selections, nil), func(c graphql.CollectedField) bool {
+		return c.Name == "totalCount"
+	})
+	return finance.ListArgs{Page: p, Total: total, Fields: nodeReads(oc, f), Children: children(oc, f)}, nil
 }
 
 // partial reports a non-fatal error (stale or missing provider data) next

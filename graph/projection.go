@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"context"
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -46,27 +45,9 @@ var readsOf = map[string]map[string][]string{
 // nodeReads returns the model fields a connection field's nodes read,
 // from what the query selects under nodes and edges.node; nil means every
 // field (an unprojected type, or a field readsOf does not know).
-func nodeReads(ctx context.Context) []string {
-	fc := graphql.GetFieldContext(ctx)
-	oc := graphql.GetOperationContext(ctx)
-	if fc == nil || oc == nil {
-		return nil
-	}
-	var sets []nodeSelection
-	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, nil) {
-		switch f.Name {
-		case "nodes":
-			sets = append(sets, nodeSelection{f.Definition.Type.Name(), f.Selections})
-		case "edges":
-			for _, e := range graphql.CollectFields(oc, f.Selections, nil) {
-				if e.Name == "node" {
-					sets = append(sets, nodeSelection{e.Definition.Type.Name(), e.Selections})
-				}
-			}
-		}
-	}
+func nodeReads(oc *graphql.OperationContext, list graphql.CollectedField) []string {
 	out := []string{}
-	for _, s := range sets {
+	for _, s := range nodeSelections(oc, list) {
 		reads, ok := readsOf[s.typ]
 		if !ok {
 			return nil
@@ -84,6 +65,25 @@ func nodeReads(ctx context.Context) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// nodeSelections returns what a connection field selects on its nodes,
+// under nodes and under edges.node.
+func nodeSelections(oc *graphql.OperationContext, list graphql.CollectedField) []nodeSelection {
+	var sets []nodeSelection
+	for _, f := range graphql.CollectFields(oc, list.Selections, nil) {
+		switch f.Name {
+		case "nodes":
+			sets = append(sets, nodeSelection{f.Definition.Type.Name(), f.Selections})
+		case "edges":
+			for _, e := range graphql.CollectFields(oc, f.Selections, nil) {
+				if e.Name == "node" {
+					sets = append(sets, nodeSelection{e.Definition.Type.Name(), e.Selections})
+				}
+			}
+		}
+	}
+	return sets
 }
 
 type nodeSelection struct {

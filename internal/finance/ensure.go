@@ -27,6 +27,20 @@ type ensureCall struct {
 	err  error
 }
 
+// mark records k as done without running anything (see freshCredentials).
+func (e *ensureOnce) mark(k ensureKey) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.calls == nil {
+		e.calls = map[ensureKey]*ensureCall{}
+	}
+	if _, ok := e.calls[k]; !ok {
+		c := &ensureCall{done: make(chan struct{})}
+		close(c.done)
+		e.calls[k] = c
+	}
+}
+
 func (e *ensureOnce) do(k ensureKey, fn func() error) error {
 	e.mu.Lock()
 	if e.calls == nil {

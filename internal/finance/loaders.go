@@ -46,6 +46,7 @@ type loaders struct {
 	holders      *dataloadgen.Loader[listKey, *store.Conn[models.Holder]]
 	productRefs  *dataloadgen.Loader[store.ProductRef, models.Node]
 	ensured      ensureOnce
+	known        known
 
 	userCredsMu sync.Mutex
 	userCreds   map[string][]models.Credentials
@@ -78,14 +79,15 @@ type listKey struct {
 }
 
 type shape struct {
-	Page   store.Page
-	Filter *store.TxnFilter
-	Total  bool
-	Fields []string
+	Page     store.Page
+	Filter   *store.TxnFilter
+	Total    bool
+	Fields   []string
+	Children []Child
 }
 
 func keyFor(parent string, a ListArgs, f *store.TxnFilter) listKey {
-	b, _ := json.Marshal(shape{Page: a.Page, Filter: f, Total: a.Total, Fields: a.Fields})
+	b, _ := json.Marshal(shape{Page: a.Page, Filter: f, Total: a.Total, Fields: a.Fields, Children: a.Children})
 	return listKey{Parent: parent, Shape: string(b)}
 }
 
@@ -112,7 +114,9 @@ func byID[T any](fetch func(context.Context, store.Scope, []string) (map[string]
 }
 
 // byParent groups keys by page shape and runs one list query per shape.
-func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]*store.Conn[T], error), opts ...dataloadgen.Option) *dataloadgen.Loader[listKey, *store.Conn[T]] {
+// When the shape names children, then reads them ahead for every row.
+func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]*store.Conn[T], error),
+	then func(context.Context, []*T, []Child), opts ...dataloadgen.Option) *dataloadgen.Loader[listKey, *store.Conn[T]] {
 	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []listKey) (map[listKey]*store.Conn[T], error) {
 		scope, err := scopeOf(ctx)
 		if err != nil {
@@ -135,44 +139,63 @@ func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]
 			for _, p := range parents {
 				out[listKey{p, sh}] = res[p]
 			}
+			if then != nil && len(s.Children) > 0 {
+				then(ctx, rowsOf(res), s.Children)
+			}
 		}
 		return out, nil
 	}, append([]dataloadgen.Option{dataloadgen.WithWait(wait)}, opts...)...)
 }
 
-func newLoaders(st *store.Store) *loaders {
-	return &loaders{
-		credentials:  byID(st.CredentialsByIDs),
-		accounts:     byID(st.AccountsByIDs),
-		portfolios:   byID(st.PortfoliosByIDs),
-		investments:  byID(st.InvestmentsByIDs),
-		liabilities:  byID(st.LiabilitiesByIDs),
-		cards:        byID(st.CardsByIDs),
-		identities:   byID(st.IdentitiesByCredentials),
-		mifid:        byID(st.MifidByCredentials),
-		syncRecords:  nil, // set by the service, which owns the sync records
-		credsByUser:  byParent(st.CredentialsByUser, perUser),
-		acctsByCreds: byParent(st.AccountsByCredentials),
-		acctsByUser:  byParent(st.AccountsByUser, perUser),
-		txnsByAcct:   byParent(st.AccountTransactionsByAccount),
-		txnsByUser:   byParent(st.AccountTransactionsByUser, perUser),
-		portsByCreds: byParent(st.PortfoliosByCredentials),
-		invsByCreds:  byParent(st.InvestmentsByCredentials),
-		invsByPort:   byParent(st.InvestmentsByPortfolio),
-		invTxnsByInv: byParent(st.InvestmentTransactionsByInvestment),
-		liabsByCreds: byParent(st.LiabilitiesByCredentials),
-		liabTxns:     byParent(st.LiabilityTransactionsByLiability),
-		cardsByCreds: byParent(st.CardsByCredentials),
-		cardTxns:     byParent(st.CardTransactionsByCard),
-		holders:      byParent(st.HoldersByCredentials),
-		productRefs: dataloadgen.NewMappedLoader(func(ctx context.Context, refs []store.ProductRef) (map[store.ProductRef]models.Node, error) {
-			scope, err := scopeOf(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return st.ProductsByRef(ctx, scope, refs)
-		}, dataloadgen.WithWait(wait)),
+// rowsOf points at every row of a batch's pages.
+func rowsOf[T any](res map[string]*store.Conn[T]) []*T {
+	var rows []*T
+	for _, c := range res {
+		if c == nil {
+			continue
+		}
+		for i := range c.Rows {
+			rows = append(rows, &c.Rows[i])
+		}
 	}
+	return rows
+}
+
+func (s *Service) newLoaders() *loaders {
+	st := s.store
+	l := &loaders{known: known{creds: map[string]bool{}, recs: map[string][]models.SyncRecord{}}}
+	pf := prefetcher{s: s, l: l}
+	l.credentials = byID(st.CredentialsByIDs)
+	l.accounts = byID(st.AccountsByIDs)
+	l.portfolios = byID(st.PortfoliosByIDs)
+	l.investments = byID(st.InvestmentsByIDs)
+	l.liabilities = byID(st.LiabilitiesByIDs)
+	l.cards = byID(st.CardsByIDs)
+	l.identities = byID(st.IdentitiesByCredentials)
+	l.mifid = byID(st.MifidByCredentials)
+	l.syncRecords = dataloadgen.NewMappedLoader(s.syncRecordsOf, dataloadgen.WithWait(wait))
+	l.credsByUser = byParent(st.CredentialsByUser, pf.credentials, perUser)
+	l.acctsByCreds = byParent(st.AccountsByCredentials, pf.accounts)
+	l.acctsByUser = byParent(st.AccountsByUser, pf.accounts, perUser)
+	l.txnsByAcct = byParent(st.AccountTransactionsByAccount, nil)
+	l.txnsByUser = byParent(st.AccountTransactionsByUser, nil, perUser)
+	l.portsByCreds = byParent(st.PortfoliosByCredentials, pf.portfolios)
+	l.invsByCreds = byParent(st.InvestmentsByCredentials, pf.investments)
+	l.invsByPort = byParent(st.InvestmentsByPortfolio, pf.investments)
+	l.invTxnsByInv = byParent(st.InvestmentTransactionsByInvestment, nil)
+	l.liabsByCreds = byParent(st.LiabilitiesByCredentials, pf.liabilities)
+	l.liabTxns = byParent(st.LiabilityTransactionsByLiability, nil)
+	l.cardsByCreds = byParent(st.CardsByCredentials, pf.cards)
+	l.cardTxns = byParent(st.CardTransactionsByCard, nil)
+	l.holders = byParent(st.HoldersByCredentials, nil)
+	l.productRefs = dataloadgen.NewMappedLoader(func(ctx context.Context, refs []store.ProductRef) (map[store.ProductRef]models.Node, error) {
+		scope, err := scopeOf(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return st.ProductsByRef(ctx, scope, refs)
+	}, dataloadgen.WithWait(wait))
+	return l
 }
 
 // Middleware gives each request its own loaders.
@@ -184,11 +207,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 
 // WithLoaders returns ctx carrying fresh per-request loaders.
 func (s *Service) WithLoaders(ctx context.Context) context.Context {
-	l := newLoaders(s.store)
-	l.syncRecords = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]models.SyncRecord, error) {
-		return s.syncRecordsOf(ctx, ids)
-	}, dataloadgen.WithWait(wait))
-	return context.WithValue(ctx, loadersKey, l)
+	return context.WithValue(ctx, loadersKey, s.newLoaders())
 }
 
 func (s *Service) syncRecordsOf(ctx context.Context, ids []string) (map[string][]models.SyncRecord, error) {

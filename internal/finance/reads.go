@@ -9,11 +9,13 @@ import (
 
 // ListArgs are a validated page plus what the caller reads: whether it
 // selected totalCount (counting costs a statement, so it is skipped when
-// unused) and which model fields of the rows (nil: all of them).
+// unused), which model fields of the rows (nil: all of them) and which
+// lists under each row (read ahead with the page; see Child).
 type ListArgs struct {
-	Page   store.Page
-	Total  bool
-	Fields []string
+	Page     store.Page
+	Total    bool
+	Fields   []string
+	Children []Child
 }
 
 // Connection types of the graph's lists.
