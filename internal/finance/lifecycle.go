@@ -60,7 +60,7 @@ func (s *Service) LinkCredentials(ctx context.Context, code string) (c *models.C
 	if code == "" {
 		return nil, false, apperr.Invalid("code must not be empty")
 	}
-	if _, err := s.store.TouchUser(ctx, p.UserID, time.Now().UTC()); err != nil {
+	if err := s.store.TouchUser(ctx, p.UserID, time.Now().UTC()); err != nil {
 		return nil, false, err
 	}
 	return s.agg.LinkCredentials(ctx, p.UserID, models.ProviderFlanks, code)

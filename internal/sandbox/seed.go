@@ -33,7 +33,7 @@ func SeedDemo(ctx context.Context, sb *Sandbox, agg *aggregate.Service, st *stor
 	if sb == nil {
 		return errors.New("sandbox: SeedDemo needs a running sandbox")
 	}
-	if _, err := st.TouchUser(ctx, userID, time.Now().UTC()); err != nil {
+	if err := st.TouchUser(ctx, userID, time.Now().UTC()); err != nil {
 		return fmt.Errorf("sandbox: demo user: %w", err)
 	}
 	for _, bank := range demoBanks {

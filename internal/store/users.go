@@ -11,16 +11,13 @@ import (
 
 // TouchUser creates the user on first sight and records when it was last
 // seen. It is an upsert so concurrent first requests cannot collide.
-func (s *Store) TouchUser(ctx context.Context, id string, now time.Time) (*models.User, error) {
+func (s *Store) TouchUser(ctx context.Context, id string, now time.Time) error {
 	u := &models.User{ID: id, CreatedAt: now, LastSeenAt: now}
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"last_seen_at"}),
 	}).Create(u).Error
-	if err != nil {
-		return nil, wrap(err, "TouchUser(%q)", id)
-	}
-	return s.User(ctx, id)
+	return wrap(err, "TouchUser(%q)", id)
 }
 
 // User returns one user by id.

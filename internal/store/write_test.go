@@ -21,8 +21,7 @@ func writeFixture(t *testing.T, st *store.Store) store.WriteScope {
 	t.Helper()
 	ctx := context.Background()
 	now := time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
-	_, err := st.TouchUser(ctx, "writer", now)
-	wcheck(t, err)
+	wcheck(t, st.TouchUser(ctx, "writer", now))
 	c := &models.Credentials{ID: "creds-w", UserID: "writer", Provider: models.ProviderFlanks,
 		ProviderRef: "secret-token", EntityID: "testbank", EntityName: "TestBank", CreatedAt: now, UpdatedAt: now}
 	wcheck(t, st.CreateCredentials(ctx, c))
