@@ -29,9 +29,11 @@ type listSpec[T any] struct {
 	sortCol   string // "" sorts by id only
 	sortDesc  bool
 	keys      []string // columns parentOf reads besides parentCol
-	// projected lists may read only some columns, scanned without GORM's
-	// query callbacks: only for models that have no hooks and no sealed
+	// direct lists are scanned straight into the structs (scanAll), not
+	// through GORM's query callbacks: only for models that have no hooks
+	// and no sealed columns. projected lists may also read only some
 	// columns (transactions).
+	direct    bool
 	projected bool
 	parentOf  func(*T) string
 	sortOf    func(*T) string
@@ -68,7 +70,7 @@ func list[T any](ctx context.Context, db *gorm.DB, spec listSpec[T], q listQuery
 	for start := 0; start < len(q.parents); start += parentsPerStatement {
 		chunk := q.parents[start:min(start+parentsPerStatement, len(q.parents))]
 		part, err := readChunk[T](ctx, db, unionOf(db, spec, q, chunk, cols, desc),
-			min(len(chunk)*(q.page.Size+1), maxPrealloc), q.fields != nil)
+			min(len(chunk)*(q.page.Size+1), maxPrealloc), spec.direct || spec.projected)
 		if err != nil {
 			return nil, wrap(err, "list %s", spec.table)
 		}
@@ -89,11 +91,11 @@ func list[T any](ctx context.Context, db *gorm.DB, spec listSpec[T], q listQuery
 
 // readChunk runs one list statement. Its result is sized up front: rows
 // are appended one by one, and regrowing a slice of wide structs copies
-// every row already read, again and again. Projected reads scan straight
+// every row already read, again and again. Direct reads scan straight
 // into the structs (scanAll).
-func readChunk[T any](ctx context.Context, db, union *gorm.DB, capacity int, projected bool) ([]T, error) {
+func readChunk[T any](ctx context.Context, db, union *gorm.DB, capacity int, direct bool) ([]T, error) {
 	q := db.WithContext(ctx).Table("(?) AS u", union)
-	if projected {
+	if direct {
 		rows, err := q.Rows()
 		if err != nil {
 			return nil, err

@@ -16,7 +16,7 @@ var credentialsSpec = listSpec[models.Credentials]{
 
 func accountSpec(parentCol string) listSpec[models.Account] {
 	return listSpec[models.Account]{
-		table: "accounts", parentCol: parentCol, sortCol: "provider_id",
+		table: "accounts", parentCol: parentCol, sortCol: "provider_id", direct: true,
 		parentOf: func(a *models.Account) string { return pick(parentCol, a.CredentialsID, a.UserID) },
 		sortOf:   func(a *models.Account) string { return a.ProviderID },
 		idOf:     func(a *models.Account) string { return a.ID },

@@ -10,7 +10,7 @@ import (
 
 // scanAll reads rows into a slice of T, each column straight into its
 // struct field by the field's own sql.Scanner or database/sql's
-// conversions. Projected list reads use it instead of GORM's scanner,
+// conversions. Direct list reads use it instead of GORM's scanner,
 // which allocates a temporary value per column and row and then copies it
 // by reflection: on a page of thousands of transactions that was a third
 // of the read. Only models without query hooks may be read this way.
