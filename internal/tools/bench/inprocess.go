@@ -81,11 +81,18 @@ on SQLite, warms the cache, checks that the baselines return the same JSON
 data, then times, side by side, the nested query through the HTTP handler
 ("server"), the same data by hand-written SQL + encoding/json using the
 server's ROW_NUMBER() strategy ("baseline"), and by per-account LIMIT 50
-subqueries ("baseline-per-account"). Target: server <= 3x baseline.`, stderr)
+subqueries ("baseline-per-account"). The three run in turn for -rounds
+rounds, so that a machine slowing down or speeding up affects all of them;
+each ratio is the median of the rounds' ratios. Target: server <= 3x
+baseline.`, stderr)
 	var f benchFlags
-	f.register(fs, "2s")
+	f.register(fs, "1s")
+	rounds := fs.Int("rounds", 5, "rounds of the three benchmarks, run in turn")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *rounds < 1 {
+		return fmt.Errorf("-rounds must be at least 1")
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -103,27 +110,12 @@ subqueries ("baseline-per-account"). Target: server <= 3x baseline.`, stderr)
 	}
 	fmt.Fprintf(stdout, "nested query over %d credentials, %d account transactions; %d-byte data, the same JSON in all three\n\n",
 		benchkit.MaxCredentials, n.Transactions, len(n.Data))
-	runs := []struct {
-		name string
-		fn   func(*testing.B)
-	}{{"server", n.BenchServer}, {"baseline", n.BenchBaseline}, {"baseline-per-account", n.BenchBaselinePerAccount}}
-	res := make([]testing.BenchmarkResult, len(runs))
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\tns/op\tms/op\tallocs/op\tB/op\truns\t")
-	for i, r := range runs {
-		if res[i], err = measure(r.name, r.fn); err != nil {
-			return err
-		}
-		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%d\t%d\t%d\t\n", r.name, res[i].NsPerOp(),
-			float64(res[i].NsPerOp())/1e6, res[i].AllocsPerOp(), res[i].AllocedBytesPerOp(), res[i].N)
+	runs := []namedBench{{"server", n.BenchServer}, {"baseline", n.BenchBaseline}, {"baseline-per-account", n.BenchBaselinePerAccount}}
+	res, err := measureRounds(runs, *rounds)
+	if err != nil {
+		return err
 	}
-	tw.Flush()
-	fmt.Fprintln(stdout)
-	for i, r := range runs[1:] {
-		ratio := float64(res[0].NsPerOp()) / float64(res[i+1].NsPerOp())
-		fmt.Fprintf(stdout, "server/%s: %.2fx time, %.1fx allocs (target <= 3x time: %s)\n", r.name, ratio,
-			float64(res[0].AllocsPerOp())/float64(res[i+1].AllocsPerOp()), verdict(ratio <= 3))
-	}
+	printNested(stdout, runs, res)
 	return nil
 }
 
