@@ -3,7 +3,6 @@ package finance
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/fingraph/fingraph/models"
 )
@@ -17,47 +16,7 @@ type ensureKey struct {
 // ensureOnce remembers, for one request, which products were already made
 // fresh: a list of fifty accounts asks for the same transactions product
 // fifty times, and only the first may cost anything.
-type ensureOnce struct {
-	mu    sync.Mutex
-	calls map[ensureKey]*ensureCall
-}
-
-type ensureCall struct {
-	done chan struct{}
-	err  error
-}
-
-// mark records k as done without running anything (see freshCredentials).
-func (e *ensureOnce) mark(k ensureKey) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.calls == nil {
-		e.calls = map[ensureKey]*ensureCall{}
-	}
-	if _, ok := e.calls[k]; !ok {
-		c := &ensureCall{done: make(chan struct{})}
-		close(c.done)
-		e.calls[k] = c
-	}
-}
-
-func (e *ensureOnce) do(k ensureKey, fn func() error) error {
-	e.mu.Lock()
-	if e.calls == nil {
-		e.calls = map[ensureKey]*ensureCall{}
-	}
-	if c, ok := e.calls[k]; ok {
-		e.mu.Unlock()
-		<-c.done
-		return c.err
-	}
-	c := &ensureCall{done: make(chan struct{})}
-	e.calls[k] = c
-	e.mu.Unlock()
-	c.err = fn()
-	close(c.done)
-	return c.err
-}
+type ensureOnce = onceMap[ensureKey, struct{}]
 
 // ensure makes products fresh for one credentials; failures come back as
 // warnings, never as a reason to drop cached data. Freshness is first
@@ -70,10 +29,10 @@ func (s *Service) ensure(ctx context.Context, c *models.Credentials, products ..
 		if s.freshInRequest(ctx, c.ID, p) {
 			continue
 		}
-		err := l.ensured.do(ensureKey{c.ID, p}, func() error {
+		_, err := l.ensured.do(ensureKey{c.ID, p}, func() (struct{}, error) {
 			err := s.agg.Ensure(ctx, c, p)
 			l.syncRecords.Clear(c.ID)
-			return err
+			return struct{}{}, err
 		})
 		if err != nil {
 			if ctx.Err() != nil {

@@ -30,11 +30,11 @@ type loaders struct {
 	identities   *dataloadgen.Loader[string, *models.Identity]
 	mifid        *dataloadgen.Loader[string, *models.Mifid]
 	syncRecords  *dataloadgen.Loader[string, []models.SyncRecord]
-	credsByUser  *dataloadgen.Loader[listKey, *store.Conn[models.Credentials]]
+	credsByUser  *perUser[models.Credentials]
 	acctsByCreds *dataloadgen.Loader[listKey, *store.Conn[models.Account]]
-	acctsByUser  *dataloadgen.Loader[listKey, *store.Conn[models.Account]]
+	acctsByUser  *perUser[models.Account]
 	txnsByAcct   *dataloadgen.Loader[listKey, *store.Conn[models.AccountTransaction]]
-	txnsByUser   *dataloadgen.Loader[listKey, *store.Conn[models.AccountTransaction]]
+	txnsByUser   *perUser[models.AccountTransaction]
 	portsByCreds *dataloadgen.Loader[listKey, *store.Conn[models.Portfolio]]
 	invsByCreds  *dataloadgen.Loader[listKey, *store.Conn[models.Investment]]
 	invsByPort   *dataloadgen.Loader[listKey, *store.Conn[models.Investment]]
@@ -97,11 +97,27 @@ func keyFor(parent string, a ListArgs, f *store.TxnFilter) listKey {
 // into two statements, so the window is 1 ms.
 const wait = time.Millisecond
 
-// perUser runs lists keyed by the user at once: they hang off the root
-// (me), so a request has one key per field in its text, and waiting for
-// siblings would only add latency. Their number never grows with list
-// sizes.
-var perUser = dataloadgen.WithBatchCapacity(1)
+// perUser loads lists keyed by the user in the caller's goroutine, once
+// per key and request. They hang off the root (me), so a request has one
+// key per field in its text and nothing to batch with; a loader would
+// only add a batching window or a hand-off to its fetch goroutine.
+type perUser[T any] struct {
+	fetch func(context.Context, []listKey) (map[listKey]*store.Conn[T], error)
+	once  onceMap[listKey, *store.Conn[T]]
+}
+
+// Load returns the page of key, fetching it on the first call.
+func (p *perUser[T]) Load(ctx context.Context, key listKey) (*store.Conn[T], error) {
+	return p.once.do(key, func() (*store.Conn[T], error) {
+		res, err := p.fetch(ctx, []listKey{key})
+		return res[key], err
+	})
+}
+
+func byUser[T any](fetch func(context.Context, store.ListRequest) (map[string]*store.Conn[T], error),
+	then func(context.Context, []*T, []Child)) *perUser[T] {
+	return &perUser[T]{fetch: listFetch(fetch, then)}
+}
 
 func byID[T any](fetch func(context.Context, store.Scope, []string) (map[string]*T, error)) *dataloadgen.Loader[string, *T] {
 	return dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*T, error) {
@@ -113,11 +129,17 @@ func byID[T any](fetch func(context.Context, store.Scope, []string) (map[string]
 	}, dataloadgen.WithWait(wait))
 }
 
-// byParent groups keys by page shape and runs one list query per shape.
-// When the shape names children, then reads them ahead for every row.
+// byParent batches list keys in a loader (see listFetch).
 func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]*store.Conn[T], error),
-	then func(context.Context, []*T, []Child), opts ...dataloadgen.Option) *dataloadgen.Loader[listKey, *store.Conn[T]] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []listKey) (map[listKey]*store.Conn[T], error) {
+	then func(context.Context, []*T, []Child)) *dataloadgen.Loader[listKey, *store.Conn[T]] {
+	return dataloadgen.NewMappedLoader(listFetch(fetch, then), dataloadgen.WithWait(wait))
+}
+
+// listFetch groups keys by page shape and runs one list query per shape.
+// When the shape names children, then reads them ahead for every row.
+func listFetch[T any](fetch func(context.Context, store.ListRequest) (map[string]*store.Conn[T], error),
+	then func(context.Context, []*T, []Child)) func(context.Context, []listKey) (map[listKey]*store.Conn[T], error) {
+	return func(ctx context.Context, keys []listKey) (map[listKey]*store.Conn[T], error) {
 		scope, err := scopeOf(ctx)
 		if err != nil {
 			return nil, err
@@ -144,7 +166,7 @@ func byParent[T any](fetch func(context.Context, store.ListRequest) (map[string]
 			}
 		}
 		return out, nil
-	}, append([]dataloadgen.Option{dataloadgen.WithWait(wait)}, opts...)...)
+	}
 }
 
 // rowsOf points at every row of a batch's pages.
@@ -174,11 +196,11 @@ func (s *Service) newLoaders() *loaders {
 	l.identities = byID(st.IdentitiesByCredentials)
 	l.mifid = byID(st.MifidByCredentials)
 	l.syncRecords = dataloadgen.NewMappedLoader(s.syncRecordsOf, dataloadgen.WithWait(wait))
-	l.credsByUser = byParent(st.CredentialsByUser, pf.credentials, perUser)
+	l.credsByUser = byUser(st.CredentialsByUser, pf.credentials)
 	l.acctsByCreds = byParent(st.AccountsByCredentials, pf.accounts)
-	l.acctsByUser = byParent(st.AccountsByUser, pf.accounts, perUser)
+	l.acctsByUser = byUser(st.AccountsByUser, pf.accounts)
 	l.txnsByAcct = byParent(st.AccountTransactionsByAccount, nil)
-	l.txnsByUser = byParent(st.AccountTransactionsByUser, nil, perUser)
+	l.txnsByUser = byUser(st.AccountTransactionsByUser, nil)
 	l.portsByCreds = byParent(st.PortfoliosByCredentials, pf.portfolios)
 	l.invsByCreds = byParent(st.InvestmentsByCredentials, pf.investments)
 	l.invsByPort = byParent(st.InvestmentsByPortfolio, pf.investments)
