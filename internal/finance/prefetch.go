@@ -53,8 +53,10 @@ func readAhead[P, T any](ctx context.Context, pf prefetcher, parents []*P, ch Ch
 		return
 	}
 	ids := make([]string, 0, len(fresh))
+	seen := make(map[string]bool, len(fresh))
 	for _, p := range fresh {
-		if id := rel.idOf(p); !slices.Contains(ids, id) {
+		if id := rel.idOf(p); !seen[id] {
+			seen[id] = true
 			ids = append(ids, id)
 		}
 	}

@@ -52,72 +52,59 @@ func (pf prefetcher) credentials(ctx context.Context, parents []*models.Credenti
 	}
 }
 
-// accounts reads ahead the transactions of a page of accounts.
-func (pf prefetcher) accounts(ctx context.Context, parents []*models.Account, children []Child) {
-	primeByID(pf.l.accounts, parents, func(a *models.Account) string { return a.ID })
+// listOf puts whole parent rows into their by-id loader, then reads
+// ahead the one child list (field) their type has.
+func listOf[P, T any](ctx context.Context, pf prefetcher, parents []*P, children []Child,
+	byID *dataloadgen.Loader[string, *P], field string, rel relation[P, T]) {
+	primeByID(byID, parents, rel.idOf)
 	for _, ch := range children {
-		if ch.Field == "transactions" {
-			readAhead(ctx, pf, parents, ch, relation[models.Account, models.AccountTransaction]{
-				models.ProductTransactions,
-				func(a *models.Account) string { return a.CredentialsID },
-				func(a *models.Account) string { return a.ID },
-				pf.l.txnsByAcct, pf.s.store.AccountTransactionsByAccount, nil})
+		if ch.Field == field {
+			readAhead(ctx, pf, parents, ch, rel)
 		}
 	}
+}
+
+// accounts reads ahead the transactions of a page of accounts.
+func (pf prefetcher) accounts(ctx context.Context, parents []*models.Account, children []Child) {
+	listOf(ctx, pf, parents, children, pf.l.accounts, "transactions", relation[models.Account, models.AccountTransaction]{
+		models.ProductTransactions,
+		func(a *models.Account) string { return a.CredentialsID },
+		func(a *models.Account) string { return a.ID },
+		pf.l.txnsByAcct, pf.s.store.AccountTransactionsByAccount, nil})
 }
 
 // portfolios reads ahead the investments of a page of portfolios.
 func (pf prefetcher) portfolios(ctx context.Context, parents []*models.Portfolio, children []Child) {
-	primeByID(pf.l.portfolios, parents, func(p *models.Portfolio) string { return p.ID })
-	for _, ch := range children {
-		if ch.Field == "investments" {
-			readAhead(ctx, pf, parents, ch, relation[models.Portfolio, models.Investment]{
-				models.ProductInvestments,
-				func(p *models.Portfolio) string { return p.CredentialsID },
-				func(p *models.Portfolio) string { return p.ID },
-				pf.l.invsByPort, pf.s.store.InvestmentsByPortfolio, pf.investments})
-		}
-	}
+	listOf(ctx, pf, parents, children, pf.l.portfolios, "investments", relation[models.Portfolio, models.Investment]{
+		models.ProductInvestments,
+		func(p *models.Portfolio) string { return p.CredentialsID },
+		func(p *models.Portfolio) string { return p.ID },
+		pf.l.invsByPort, pf.s.store.InvestmentsByPortfolio, pf.investments})
 }
 
 // investments reads ahead the transactions of a page of investments.
 func (pf prefetcher) investments(ctx context.Context, parents []*models.Investment, children []Child) {
-	primeByID(pf.l.investments, parents, func(i *models.Investment) string { return i.ID })
-	for _, ch := range children {
-		if ch.Field == "transactions" {
-			readAhead(ctx, pf, parents, ch, relation[models.Investment, models.InvestmentTransaction]{
-				models.ProductInvTxns,
-				func(i *models.Investment) string { return i.CredentialsID },
-				func(i *models.Investment) string { return i.ID },
-				pf.l.invTxnsByInv, pf.s.store.InvestmentTransactionsByInvestment, nil})
-		}
-	}
+	listOf(ctx, pf, parents, children, pf.l.investments, "transactions", relation[models.Investment, models.InvestmentTransaction]{
+		models.ProductInvTxns,
+		func(i *models.Investment) string { return i.CredentialsID },
+		func(i *models.Investment) string { return i.ID },
+		pf.l.invTxnsByInv, pf.s.store.InvestmentTransactionsByInvestment, nil})
 }
 
 // liabilities reads ahead the transactions of a page of liabilities.
 func (pf prefetcher) liabilities(ctx context.Context, parents []*models.Liability, children []Child) {
-	primeByID(pf.l.liabilities, parents, func(l *models.Liability) string { return l.ID })
-	for _, ch := range children {
-		if ch.Field == "transactions" {
-			readAhead(ctx, pf, parents, ch, relation[models.Liability, models.LiabilityTransaction]{
-				models.ProductLiabTxns,
-				func(l *models.Liability) string { return l.CredentialsID },
-				func(l *models.Liability) string { return l.ID },
-				pf.l.liabTxns, pf.s.store.LiabilityTransactionsByLiability, nil})
-		}
-	}
+	listOf(ctx, pf, parents, children, pf.l.liabilities, "transactions", relation[models.Liability, models.LiabilityTransaction]{
+		models.ProductLiabTxns,
+		func(l *models.Liability) string { return l.CredentialsID },
+		func(l *models.Liability) string { return l.ID },
+		pf.l.liabTxns, pf.s.store.LiabilityTransactionsByLiability, nil})
 }
 
 // cards reads ahead the transactions of a page of cards.
 func (pf prefetcher) cards(ctx context.Context, parents []*models.Card, children []Child) {
-	primeByID(pf.l.cards, parents, func(c *models.Card) string { return c.ID })
-	for _, ch := range children {
-		if ch.Field == "transactions" {
-			readAhead(ctx, pf, parents, ch, relation[models.Card, models.CardTransaction]{
-				models.ProductCardTxns,
-				func(c *models.Card) string { return c.CredentialsID },
-				func(c *models.Card) string { return c.ID },
-				pf.l.cardTxns, pf.s.store.CardTransactionsByCard, nil})
-		}
-	}
+	listOf(ctx, pf, parents, children, pf.l.cards, "transactions", relation[models.Card, models.CardTransaction]{
+		models.ProductCardTxns,
+		func(c *models.Card) string { return c.CredentialsID },
+		func(c *models.Card) string { return c.ID },
+		pf.l.cardTxns, pf.s.store.CardTransactionsByCard, nil})
 }
