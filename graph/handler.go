@@ -30,7 +30,8 @@ type HandlerOptions struct {
 }
 
 // NewHandler builds the GraphQL executor explicitly with handler.New (never
-// NewDefaultServer): only our spec-compliant POST and GET transports, an LRU
+// gqlgen's default server, whose transports and extensions are for
+// development): only our spec-compliant POST and GET transports, an LRU
 // cache of parsed queries, the error presenter and the recover func.
 func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	if o.Logger == nil {

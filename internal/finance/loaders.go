@@ -87,8 +87,13 @@ type shape struct {
 }
 
 func keyFor(parent string, a ListArgs, f *store.TxnFilter) listKey {
+	return listKey{Parent: parent, Shape: shapeOf(a, f)}
+}
+
+// shapeOf is the Shape of every key asking for page a with filter f.
+func shapeOf(a ListArgs, f *store.TxnFilter) string {
 	b, _ := json.Marshal(shape{Page: a.Page, Filter: f, Total: a.Total, Fields: a.Fields, Children: a.Children})
-	return listKey{Parent: parent, Shape: string(b)}
+	return string(b)
 }
 
 // wait is how long a loader collects keys before querying. Sibling

@@ -52,23 +52,17 @@ func readAhead[P, T any](ctx context.Context, pf prefetcher, parents []*P, ch Ch
 	if err != nil {
 		return
 	}
-	ids := make([]string, 0, len(fresh))
-	seen := make(map[string]bool, len(fresh))
-	for _, p := range fresh {
-		if id := rel.idOf(p); !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
+	ids := distinct(fresh, rel.idOf)
 	res, err := rel.fetch(ctx, store.ListRequest{Parents: ids, Scope: scope, Page: ch.Args.Page,
 		Total: ch.Args.Total, Fields: ch.Args.Fields})
 	if err != nil {
 		return
 	}
 	var rows []*T
+	sh := shapeOf(ch.Args, nil) // the same for every parent
 	for _, id := range ids {
 		c := res[id]
-		rel.loader.Prime(keyFor(id, ch.Args, nil), c)
+		rel.loader.Prime(listKey{Parent: id, Shape: sh}, c)
 		if c != nil && rel.next != nil {
 			for i := range c.Rows {
 				rows = append(rows, &c.Rows[i])
@@ -78,6 +72,19 @@ func readAhead[P, T any](ctx context.Context, pf prefetcher, parents []*P, ch Ch
 	if len(rows) > 0 && len(ch.Args.Children) > 0 {
 		rel.next(ctx, rows, ch.Args.Children)
 	}
+}
+
+// distinct returns key of each of ps once, in order.
+func distinct[P any](ps []*P, key func(*P) string) []string {
+	out := make([]string, 0, len(ps))
+	seen := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		if k := key(p); !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // prefetcher reads ahead the children of parent pages for one request.
@@ -98,15 +105,7 @@ type known struct {
 // freshParents returns the parents whose product is fresh, judged from
 // their credentials' sync records.
 func freshParents[P any](ctx context.Context, pf prefetcher, parents []*P, credsOf func(*P) string, product models.Product) []*P {
-	var ids []string
-	seen := map[string]bool{}
-	for _, p := range parents {
-		if id := credsOf(p); !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	fresh := pf.freshCredentials(ctx, ids, product)
+	fresh := pf.freshCredentials(ctx, distinct(parents, credsOf), product)
 	out := make([]*P, 0, len(parents))
 	for _, p := range parents {
 		if fresh[credsOf(p)] {
