@@ -47,7 +47,7 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	if len(o.Safelist) > 0 {
 		srv.Use(safelistExtension{list: o.Safelist})
 	}
-	srv.Use(limitsExtension{limits: o.Limits, budget: o.Budget})
+	srv.Use(&limitsExtension{limits: o.Limits, budget: o.Budget})
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {

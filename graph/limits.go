@@ -2,7 +2,10 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -10,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/store"
 )
 
@@ -34,14 +38,37 @@ const (
 // Measure is what the limits see of one operation.
 type Measure struct {
 	Depth, Aliases, Directives, Cost int
+	// BadInput, when set, is an argument no resolver could accept (an Int
+	// outside 32 bits): the operation is refused before it runs.
+	BadInput *gqlerror.Error
+}
+
+// costCeiling is where cost arithmetic saturates: far above any sane
+// limit, and far below where int arithmetic would wrap. A wrapped cost
+// once turned a huge query negative, cheap and accepted.
+const costCeiling = math.MaxInt32
+
+// satAdd and satMul are + and * on costs that stop at costCeiling.
+func satAdd(a, b int) int { return min(a+b, costCeiling) }
+
+func satMul(a, b int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > costCeiling/b {
+		return costCeiling
+	}
+	return min(a*b, costCeiling)
 }
 
 // measure walks the selected operation. Cost estimates the objects the
 // operation can return: each object field costs 1 plus its children, and a
 // list field with first/last multiplies its children by the page size it
-// asks for (the default page size when it asks for none); scalars are free.
-func measure(rc *graphql.OperationContext) Measure {
-	w := walker{vars: rc.Variables, seen: map[string]bool{}}
+// asks for (the default page size when it asks for none), a field taking
+// ids by the number of ids; scalars are free. Every operand is clamped to
+// costCeiling, so no argument can make the sum wrap.
+func measure(rc *graphql.OperationContext, schema *ast.Schema) Measure {
+	w := walker{vars: rc.Variables, schema: schema, seen: map[string]bool{}}
 	if rc.Operation != nil {
 		w.m.Directives += len(rc.Operation.Directives)
 		w.m.Cost = w.selections(rc.Operation.SelectionSet, 1)
@@ -50,9 +77,10 @@ func measure(rc *graphql.OperationContext) Measure {
 }
 
 type walker struct {
-	vars map[string]any
-	seen map[string]bool
-	m    Measure
+	vars   map[string]any
+	schema *ast.Schema
+	seen   map[string]bool
+	m      Measure
 }
 
 func (w *walker) selections(set ast.SelectionSet, depth int) int {
@@ -60,15 +88,15 @@ func (w *walker) selections(set ast.SelectionSet, depth int) int {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			cost += w.field(s, depth)
+			cost = satAdd(cost, w.field(s, depth))
 		case *ast.InlineFragment:
 			w.m.Directives += len(s.Directives)
-			cost += w.selections(s.SelectionSet, depth)
+			cost = satAdd(cost, w.selections(s.SelectionSet, depth))
 		case *ast.FragmentSpread:
 			w.m.Directives += len(s.Directives)
 			if s.Definition != nil && !w.seen[s.Name] {
 				w.seen[s.Name] = true
-				cost += w.selections(s.Definition.SelectionSet, depth)
+				cost = satAdd(cost, w.selections(s.Definition.SelectionSet, depth))
 				delete(w.seen, s.Name)
 			}
 		}
@@ -87,36 +115,135 @@ func (w *walker) field(f *ast.Field, depth int) int {
 	if depth > w.m.Depth {
 		w.m.Depth = depth
 	}
+	w.checkArguments(f)
 	if len(f.SelectionSet) == 0 {
 		return 0
 	}
-	return w.pageSize(f) * (1 + w.selections(f.SelectionSet, depth+1))
+	return satMul(w.multiplier(f), satAdd(1, w.selections(f.SelectionSet, depth+1)))
 }
 
-// pageSize is the multiplier of list fields that page with first/last.
-func (w *walker) pageSize(f *ast.Field) int {
-	if f.Definition == nil || (f.Definition.Arguments.ForName("first") == nil && f.Definition.Arguments.ForName("last") == nil) {
+// multiplier is how many objects of f's type one selection of f can
+// return: the ids it is given, the page size it asks for (the default page
+// size when it pages without asking), or 1.
+func (w *walker) multiplier(f *ast.Field) int {
+	if f.Definition == nil {
 		return 1
 	}
 	args := f.ArgumentMap(w.vars)
+	if f.Definition.Arguments.ForName("ids") != nil {
+		if ids, ok := args["ids"].([]any); ok {
+			return max(len(ids), 1)
+		}
+		return 1
+	}
+	if f.Definition.Arguments.ForName("first") == nil && f.Definition.Arguments.ForName("last") == nil {
+		return 1
+	}
 	for _, name := range []string{"first", "last"} {
 		if n, ok := asInt(args[name]); ok && n > 0 {
-			return n
+			return int(min(n, costCeiling))
 		}
 	}
 	return store.DefaultPageSize
 }
 
-func asInt(v any) (int, bool) {
+func asInt(v any) (int64, bool) {
 	switch n := v.(type) {
 	case int64:
-		return int(n), true
-	case int:
 		return n, true
+	case int:
+		return int64(n), true
 	case int32:
-		return int(n), true
+		return int64(n), true
 	}
 	return 0, false
+}
+
+// checkArguments records the first argument of f that holds an Int outside
+// 32 bits. The GraphQL spec's Int is 32-bit, but the parser accepts any
+// 64-bit literal or variable, and the value would only fail once its
+// resolver ran, after its siblings had done their work.
+func (w *walker) checkArguments(f *ast.Field) {
+	if w.m.BadInput != nil || f.Definition == nil {
+		return
+	}
+	for _, a := range f.Arguments {
+		def := f.Definition.Arguments.ForName(a.Name)
+		if def == nil {
+			continue
+		}
+		v, err := a.Value.Value(w.vars)
+		if err != nil || !w.fits(def.Type, v) {
+			w.m.BadInput = badInput("argument %q of %q is not a 32-bit integer", a.Name, f.Name)
+			return
+		}
+	}
+}
+
+// fits reports whether v, a value of type t, holds no Int outside 32 bits,
+// looking into lists and input objects.
+func (w *walker) fits(t *ast.Type, v any) bool {
+	if v == nil || t == nil {
+		return true
+	}
+	if t.Elem != nil {
+		list, ok := v.([]any)
+		if !ok {
+			return w.fits(t.Elem, v) // a single value coerced to a list
+		}
+		for _, e := range list {
+			if !w.fits(t.Elem, e) {
+				return false
+			}
+		}
+		return true
+	}
+	if t.NamedType == "Int" {
+		return fitsInt32(v)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok || w.schema == nil {
+		return true
+	}
+	def := w.schema.Types[t.NamedType]
+	if def == nil || def.Kind != ast.InputObject {
+		return true
+	}
+	for _, fd := range def.Fields {
+		if !w.fits(fd.Type, obj[fd.Name]) {
+			return false
+		}
+	}
+	return true
+}
+
+// fitsInt32 accepts the Go forms an Int value arrives in (literals as
+// int64; variables as int64, float64, json.Number or a numeric string).
+func fitsInt32(v any) bool {
+	var f float64
+	switch n := v.(type) {
+	case int64:
+		return n >= math.MinInt32 && n <= math.MaxInt32
+	case int:
+		return n >= math.MinInt32 && n <= math.MaxInt32
+	case int32:
+		return true
+	case float64:
+		f = n
+	case json.Number:
+		i, err := n.Int64()
+		return err == nil && i >= math.MinInt32 && i <= math.MaxInt32
+	case string:
+		i, err := strconv.ParseInt(n, 10, 32)
+		return err == nil && i == int64(int32(i))
+	default:
+		return true // not an integer at all: the validator's business
+	}
+	return f >= math.MinInt32 && f <= math.MaxInt32 && f == math.Trunc(f)
+}
+
+func badInput(format string, args ...any) *gqlerror.Error {
+	return limitError(apperr.CodeBadUserInput, format, args...)
 }
 
 // check returns the first limit m exceeds, as a request error.
@@ -144,22 +271,30 @@ func limitError(code, format string, args ...any) *gqlerror.Error {
 type limitsExtension struct {
 	limits Limits
 	budget *Budget
+	schema *ast.Schema // input object types, for the Int range check
 }
 
 var (
-	_ graphql.HandlerExtension        = limitsExtension{}
-	_ graphql.OperationContextMutator = limitsExtension{}
-	_ graphql.ResponseInterceptor     = limitsExtension{}
+	_ graphql.HandlerExtension        = (*limitsExtension)(nil)
+	_ graphql.OperationContextMutator = (*limitsExtension)(nil)
+	_ graphql.ResponseInterceptor     = (*limitsExtension)(nil)
 )
 
-func (limitsExtension) ExtensionName() string { return "QueryLimits" }
+func (*limitsExtension) ExtensionName() string { return "QueryLimits" }
 
-func (limitsExtension) Validate(graphql.ExecutableSchema) error { return nil }
+// Validate keeps the schema the argument checks walk.
+func (e *limitsExtension) Validate(es graphql.ExecutableSchema) error {
+	e.schema = es.Schema()
+	return nil
+}
 
 const costStatsKey = "fingraph.cost"
 
-func (e limitsExtension) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
-	m := measure(rc)
+func (e *limitsExtension) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	m := measure(rc, e.schema)
+	if m.BadInput != nil {
+		return m.BadInput
+	}
 	if err := e.limits.check(m); err != nil {
 		return err
 	}
@@ -168,7 +303,7 @@ func (e limitsExtension) MutateOperationContext(ctx context.Context, rc *graphql
 }
 
 // InterceptResponse reports the operation's cost in extensions.cost.
-func (e limitsExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+func (e *limitsExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	if resp == nil || !graphql.HasOperationContext(ctx) {
 		return resp
