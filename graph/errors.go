@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -16,11 +17,15 @@ import (
 // extensions.code, the one translation point of the error vocabulary.
 // Unexpected errors are logged with their path and shown as INTERNAL with
 // a generic message: SQL, upstream bodies and stack traces never reach
-// clients.
-func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+// clients. Without suggestions, validation errors lose their "Did you
+// mean" hints, whichever rule wrote them.
+func ErrorPresenter(logger *slog.Logger, suggestions bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		if isProtocolError(err) {
+			if !suggestions {
+				gqlErr.Message = withoutSuggestions(gqlErr.Message)
+			}
 			return gqlErr
 		}
 		code, msg, known := apperr.Classify(err)
@@ -41,6 +46,14 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		return gqlErr
 	}
 }
+
+// suggestion matches the hints gqlparser appends to validation messages:
+// field names (which gqlgen can turn off), but also argument names, enum
+// values, input fields and type names (which it cannot). Each would let a
+// client rebuild the schema with introspection off.
+var suggestion = regexp.MustCompile(` ?Did you mean [^?]*\?`)
+
+func withoutSuggestions(msg string) string { return suggestion.ReplaceAllString(msg, "") }
 
 // isProtocolError reports errors gqlgen or our extensions built directly
 // (parse, validation, limits, persisted queries): they describe the

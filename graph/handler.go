@@ -53,7 +53,7 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	} else {
 		srv.Use(rejectIntrospection{})
 	}
-	srv.SetErrorPresenter(ErrorPresenter(o.Logger))
+	srv.SetErrorPresenter(ErrorPresenter(o.Logger, o.Suggestions))
 	srv.SetRecoverFunc(RecoverFunc(o.Logger))
 	return srv
 }
