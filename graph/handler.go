@@ -43,7 +43,8 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(o.TokenLimit)
 	srv.SetDisableSuggestion(!o.Suggestions)
-	srv.Use(newAPQ(o.Safelist))
+	pq := newPersistedQueries(o.Safelist)
+	srv.Use(pq)
 	if len(o.Safelist) > 0 {
 		srv.Use(safelistExtension{list: o.Safelist})
 	}
@@ -53,6 +54,8 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	} else {
 		srv.Use(rejectIntrospection{})
 	}
+	srv.Use(apqRegister{pq: pq}) // last: only accepted requests register
+
 	srv.SetErrorPresenter(ErrorPresenter(o.Logger, o.Suggestions))
 	srv.SetRecoverFunc(RecoverFunc(o.Logger))
 	return srv
