@@ -9,12 +9,14 @@ ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath \
     -ldflags "-s -w -X github.com/fingraph/fingraph/internal/cli.Version=${VERSION}" \
     -o /out/fingraph . \
- && mkdir -p /out/data
+ && mkdir -p /out/data && chmod 0700 /out/data
 
 FROM scratch
 # CA roots for the providers' HTTPS endpoints.
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/
 COPY --from=build /out/fingraph /fingraph
+# The cache of personal data: private to the server's user (COPY keeps the
+# 0700 mode; the server also tightens it on start, for mounted volumes).
 COPY --from=build --chown=65532:65532 /out/data /data
 USER 65532:65532
 ENV FINGRAPH_ADDR=0.0.0.0:8080 \

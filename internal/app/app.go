@@ -98,8 +98,8 @@ func (a *App) Close() error {
 }
 
 func (a *App) openDatabase(ctx context.Context) error {
-	if err := os.MkdirAll(a.Config.DataDir, 0o700); err != nil {
-		return fmt.Errorf("create data dir: %w", err)
+	if err := database.PrivateDir(a.Config.DataDir); err != nil {
+		return err
 	}
 	db, err := database.Open(ctx, database.Options{
 		SQLitePath:  a.Config.SQLitePath(),

@@ -93,6 +93,9 @@ func dialectorFor(o Options) (gorm.Dialector, migrations.Dialect, error) {
 		if err := os.MkdirAll(filepath.Dir(o.SQLitePath), 0o700); err != nil {
 			return nil, "", fmt.Errorf("database: create data dir: %w", err)
 		}
+		if err := privateSQLiteFiles(o.SQLitePath); err != nil {
+			return nil, "", err
+		}
 		return sqlite.Open(sqliteDSN(o.SQLitePath)), migrations.SQLite, nil
 	}
 	return nil, "", fmt.Errorf("database: no database selected")
