@@ -4,8 +4,8 @@ import (
 	"strings"
 
 	"github.com/fingraph/fingraph/graph/model"
-	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/finance"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/users"
 	"github.com/fingraph/fingraph/models"
 )
@@ -25,18 +25,11 @@ func nonNil(l models.StringList) []string {
 	return l
 }
 
-var investmentTypes = map[string]model.InvestmentType{
-	"F": model.InvestmentTypeFund, "VI": model.InvestmentTypeVariableIncome, "ETF": model.InvestmentTypeEtf,
-	"FI": model.InvestmentTypeFixedIncome, "PP": model.InvestmentTypePensionPlan, "C": model.InvestmentTypeCrypto,
-	"L": model.InvestmentTypeLiquidity, "CFD": model.InvestmentTypeCfd, "DV": model.InvestmentTypeDerivative,
-	"BP": model.InvestmentTypeBankProduct, "AEP": model.InvestmentTypeAlternative,
-}
-
-// investmentType maps the provider's code; unknown codes are OTHER, since
-// providers add codes at will.
-func investmentType(code *string) model.InvestmentType {
-	if code != nil {
-		if t, ok := investmentTypes[strings.ToUpper(*code)]; ok {
+// investmentType is the neutral kind the adapter mapped (models'
+// Investment* values are the enum's names); anything else is OTHER.
+func investmentType(kind *string) model.InvestmentType {
+	if kind != nil {
+		if t := model.InvestmentType(*kind); t.IsValid() {
 			return t
 		}
 	}
@@ -47,7 +40,7 @@ func institution(c *models.Credentials) *model.Entity {
 	return &model.Entity{ID: c.EntityID, Provider: c.Provider, Name: c.EntityName}
 }
 
-func entities(es []aggregate.Entity) []model.Entity {
+func entities(es []provider.Entity) []model.Entity {
 	out := make([]model.Entity, 0, len(es))
 	for _, e := range es {
 		out = append(out, model.Entity{ID: e.ID, Provider: e.Provider, Name: e.Name,
@@ -63,8 +56,12 @@ var syncStatuses = map[string]model.SyncStatus{
 func credentialsStatus(c *models.Credentials, products []finance.ProductState) *model.CredentialsStatus {
 	st := &model.CredentialsStatus{
 		Pending: c.Pending, Blocked: c.Blocked, ScaRequired: c.SCARequired, ResetRequired: c.ResetRequired,
+		RequiredActions: make([]provider.Action, 0, len(c.RequiredActions)), ConsentExpiresAt: c.ConsentExpiresAt,
 		LastUpdate: c.LastUpdateAt, ProviderCreatedAt: c.ProviderCreatedAt,
 		Products: make([]model.ProductStatus, 0, len(products)),
+	}
+	for _, a := range c.RequiredActions {
+		st.RequiredActions = append(st.RequiredActions, provider.Action(a))
 	}
 	for _, p := range products {
 		sync, ok := syncStatuses[p.Sync]
@@ -91,6 +88,21 @@ func summary(s *finance.Summary) *model.Summary {
 			Total: p.Total, Count: int32(p.Count)})
 	}
 	return out
+}
+
+func linkCredentialsPayload(c *models.Credentials, delayed bool) *model.LinkCredentialsPayload {
+	if delayed {
+		return &model.LinkCredentialsPayload{Status: model.LinkExchangeStatusDelayed}
+	}
+	return &model.LinkCredentialsPayload{Status: model.LinkExchangeStatusCompleted, Credentials: c}
+}
+
+// actionOfFlow maps the deprecated ForceFlow to its action.
+func actionOfFlow(f model.ForceFlow) provider.Action {
+	if f == model.ForceFlowTransaction {
+		return provider.ActionHistory
+	}
+	return provider.Action(strings.ToLower(string(f)))
 }
 
 func linkPayload(c *models.Credentials, delayed bool) *model.ExchangeLinkCodePayload {

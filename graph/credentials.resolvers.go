@@ -7,10 +7,10 @@ package graph
 
 import (
 	"context"
-	"strings"
 
 	"github.com/fingraph/fingraph/graph/generated"
 	"github.com/fingraph/fingraph/graph/model"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 )
 
@@ -100,9 +100,18 @@ func (r *credentialsResolver) Mifid(ctx context.Context, obj *models.Credentials
 	return m, partial(ctx, err)
 }
 
+// LinkCredentials is the resolver for the linkCredentials field.
+func (r *mutationResolver) LinkCredentials(ctx context.Context, provider models.Provider, code string) (*model.LinkCredentialsPayload, error) {
+	c, delayed, err := r.Finance.LinkCredentials(ctx, provider, code)
+	if err != nil {
+		return nil, err
+	}
+	return linkCredentialsPayload(c, delayed), nil
+}
+
 // ExchangeLinkCode is the resolver for the exchangeLinkCode field.
 func (r *mutationResolver) ExchangeLinkCode(ctx context.Context, code string) (*model.ExchangeLinkCodePayload, error) {
-	c, delayed, err := r.Finance.LinkCredentials(ctx, code)
+	c, delayed, err := r.Finance.LinkLegacyCode(ctx, code)
 	if err != nil {
 		return nil, err
 	}
@@ -115,9 +124,18 @@ func (r *mutationResolver) RefreshCredentials(ctx context.Context, id string) (*
 	return c, partial(ctx, err)
 }
 
+// StartCredentialsAction is the resolver for the startCredentialsAction field.
+func (r *mutationResolver) StartCredentialsAction(ctx context.Context, id string, action provider.Action) (*model.CredentialsActionPayload, error) {
+	token, err := r.Finance.StartAction(ctx, id, action)
+	if err != nil {
+		return nil, err
+	}
+	return &model.CredentialsActionPayload{Action: action, Token: token}, nil
+}
+
 // ForceCredentialsFlow is the resolver for the forceCredentialsFlow field.
 func (r *mutationResolver) ForceCredentialsFlow(ctx context.Context, id string, flow model.ForceFlow) (*model.ForcedFlow, error) {
-	token, err := r.Finance.ForceFlow(ctx, id, strings.ToLower(string(flow)))
+	token, err := r.Finance.StartAction(ctx, id, actionOfFlow(flow))
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ func (r *investmentResolver) Portfolio(ctx context.Context, obj *models.Investme
 
 // Type is the resolver for the type field.
 func (r *investmentResolver) Type(ctx context.Context, obj *models.Investment) (model.InvestmentType, error) {
-	return investmentType(obj.TypeCode), nil
+	return investmentType(obj.Kind), nil
 }
 
 // Transactions is the resolver for the transactions field.

@@ -34,10 +34,12 @@ const (
 )
 
 // Credentials is one user's connection to one institution through one
-// provider. ProviderRef is the provider's handle (Flanks credentials_token):
-// a secret, never exposed through the API and never stored in plain text —
-// the store seals it into ProviderRefSealed (bound to this row) and finds
-// rows by ProviderRefIndex, a keyed hash.
+// provider. ProviderRef is the provider's handle of the connection (Flanks
+// credentials_token, Flinks LoginId, Finqware credentials_id) and
+// ProviderState the adapter's own document of further secrets (a pending
+// request id, an access token): both are secrets, never exposed through the
+// API and never stored in plain text. The store seals them (bound to this
+// row) and finds rows by ProviderRefIndex, a keyed hash of the handle.
 type Credentials struct {
 	ID                string   `gorm:"primaryKey"`
 	UserID            string   `gorm:"not null;index"`
@@ -45,14 +47,21 @@ type Credentials struct {
 	ProviderRef       string   `gorm:"-"`
 	ProviderRefSealed string   `gorm:"column:provider_ref;not null"`
 	ProviderRefIndex  string   `gorm:"not null;default:''"`
-	EntityID          string   `gorm:"not null"`
-	EntityName        string   `gorm:"not null"`
-	ExternalID        *string
+	ProviderState     JSON     `gorm:"-"`
+	// ProviderStateSealed is the stored form of ProviderState.
+	ProviderStateSealed *string `gorm:"column:provider_state"`
+	EntityID            string  `gorm:"not null"`
+	EntityName          string  `gorm:"not null"`
+	ExternalID          *string
 
-	Pending           bool `gorm:"not null"`
-	Blocked           bool `gorm:"not null"`
-	SCARequired       bool `gorm:"column:sca_required;not null"`
-	ResetRequired     bool `gorm:"not null"`
+	Pending       bool `gorm:"not null"`
+	Blocked       bool `gorm:"not null"`
+	SCARequired   bool `gorm:"column:sca_required;not null"`
+	ResetRequired bool `gorm:"not null"`
+	// RequiredActions are the user flows the provider needs ("sca",
+	// "reset", "reconsent"); SCARequired and ResetRequired mirror two.
+	RequiredActions   StringList `gorm:"not null"`
+	ConsentExpiresAt  *time.Time
 	ProductStatus     JSON // per product {created, errored}, as last reported
 	LastUpdateAt      *time.Time
 	ProviderCreatedAt *time.Time

@@ -12,6 +12,8 @@ type Erasure struct {
 	Provider            Provider  `gorm:"not null"`
 	ProviderRef         string    `gorm:"-"`
 	ProviderRefSealed   string    `gorm:"column:provider_ref;not null"` // "" once confirmed
+	ProviderState       JSON      `gorm:"-"`
+	ProviderStateSealed *string   `gorm:"column:provider_state"` // NULL once confirmed
 	RequestedAt         time.Time `gorm:"not null"`
 	PurgedAt            time.Time `gorm:"not null"`
 	UpstreamConfirmedAt *time.Time

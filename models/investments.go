@@ -37,24 +37,27 @@ type Investment struct {
 	ProviderPortfolioID *string
 	Name                string  `gorm:"not null"`
 	TypeCode            *string `gorm:"column:type"`
-	ISIN                *string `gorm:"column:isin"`
-	Cusip               *string
-	Symbol              *string
-	Amount              decimal.Decimal `gorm:"not null"`
-	Balance             decimal.Decimal `gorm:"not null"`
-	Currency            string          `gorm:"not null"`
-	Cost                decimal.NullDecimal
-	Performance         decimal.NullDecimal
-	PerformanceDetail   JSON
-	Analytics           JSON
-	Interest            JSON
-	Detail              JSON
-	InitialDate         *Date
-	ValuationDate       *Date
-	ExpirationDate      *Date
-	SeenAt              *time.Time
-	CreatedAt           time.Time `gorm:"not null"`
-	UpdatedAt           time.Time `gorm:"not null"`
+	// Kind is the provider-neutral kind (InvestmentKind), mapped by the
+	// adapter from TypeCode.
+	Kind              *string
+	ISIN              *string `gorm:"column:isin"`
+	Cusip             *string
+	Symbol            *string
+	Amount            decimal.Decimal `gorm:"not null"`
+	Balance           decimal.Decimal `gorm:"not null"`
+	Currency          string          `gorm:"not null"`
+	Cost              decimal.NullDecimal
+	Performance       decimal.NullDecimal
+	PerformanceDetail JSON
+	Analytics         JSON
+	Interest          JSON
+	Detail            JSON
+	InitialDate       *Date
+	ValuationDate     *Date
+	ExpirationDate    *Date
+	SeenAt            *time.Time
+	CreatedAt         time.Time `gorm:"not null"`
+	UpdatedAt         time.Time `gorm:"not null"`
 }
 
 // InvestmentTransaction is a buy, sell, transfer or other movement of an
@@ -82,3 +85,21 @@ type InvestmentTransaction struct {
 	CreatedAt            time.Time `gorm:"not null"`
 	UpdatedAt            time.Time `gorm:"not null"`
 }
+
+// The provider-neutral kinds of an investment (Investment.Kind), the
+// values of the GraphQL InvestmentType enum. Adapters map their codes to
+// these; anything else is InvestmentOther.
+const (
+	InvestmentFund           = "FUND"
+	InvestmentVariableIncome = "VARIABLE_INCOME"
+	InvestmentETF            = "ETF"
+	InvestmentFixedIncome    = "FIXED_INCOME"
+	InvestmentPensionPlan    = "PENSION_PLAN"
+	InvestmentCrypto         = "CRYPTO"
+	InvestmentLiquidity      = "LIQUIDITY"
+	InvestmentCFD            = "CFD"
+	InvestmentDerivative     = "DERIVATIVE"
+	InvestmentBankProduct    = "BANK_PRODUCT"
+	InvestmentAlternative    = "ALTERNATIVE"
+	InvestmentOther          = "OTHER"
+)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/fingraph/fingraph/graph/model"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -744,6 +745,52 @@ func (ec *executionContext) fieldContext_Credentials_mifid(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Credentials", field, true, true, errors.New("field of type JSON does not have child fields"))
 }
 
+func (ec *executionContext) _CredentialsActionPayload_action(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsActionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialsActionPayload_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v provider.Action) graphql.Marshaler {
+			return ec.marshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialsActionPayload_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialsActionPayload", field, false, false, errors.New("field of type CredentialsAction does not have child fields"))
+}
+
+func (ec *executionContext) _CredentialsActionPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsActionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialsActionPayload_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialsActionPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialsActionPayload", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _CredentialsConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -962,6 +1009,52 @@ func (ec *executionContext) _CredentialsStatus_blocked(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_blocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _CredentialsStatus_requiredActions(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialsStatus_requiredActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequiredActions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []provider.Action) graphql.Marshaler {
+			return ec.marshalNCredentialsAction2ᚕgithubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialsStatus_requiredActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type CredentialsAction does not have child fields"))
+}
+
+func (ec *executionContext) _CredentialsStatus_consentExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialsStatus_consentExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConsentExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialsStatus_consentExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _CredentialsStatus_scaRequired(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1348,6 +1441,61 @@ func (ec *executionContext) _ForcedFlow_token(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_ForcedFlow_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForcedFlow", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LinkCredentialsPayload_status(ctx context.Context, field graphql.CollectedField, obj *model.LinkCredentialsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkCredentialsPayload_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LinkExchangeStatus) graphql.Marshaler {
+			return ec.marshalNLinkExchangeStatus2githubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐLinkExchangeStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkCredentialsPayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkCredentialsPayload", field, false, false, errors.New("field of type LinkExchangeStatus does not have child fields"))
+}
+
+func (ec *executionContext) _LinkCredentialsPayload_credentials(ctx context.Context, field graphql.CollectedField, obj *model.LinkCredentialsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkCredentialsPayload_credentials(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Credentials, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Credentials) graphql.Marshaler {
+			return ec.marshalOCredentials2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐCredentials(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkCredentialsPayload_credentials(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkCredentialsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Credentials(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ProductStatus_product(ctx context.Context, field graphql.CollectedField, obj *model.ProductStatus) (ret graphql.Marshaler) {
@@ -1910,6 +2058,49 @@ func (ec *executionContext) _Credentials(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var credentialsActionPayloadImplementors = []string{"CredentialsActionPayload"}
+
+func (ec *executionContext) _CredentialsActionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CredentialsActionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, credentialsActionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CredentialsActionPayload")
+		case "action":
+			out.Values[i] = ec._CredentialsActionPayload_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._CredentialsActionPayload_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var credentialsConnectionImplementors = []string{"CredentialsConnection"}
 
 func (ec *executionContext) _CredentialsConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CredentialsConnection) graphql.Marshaler {
@@ -2026,6 +2217,16 @@ func (ec *executionContext) _CredentialsStatus(ctx context.Context, sel ast.Sele
 		case "blocked":
 			out.Values[i] = ec._CredentialsStatus_blocked(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requiredActions":
+			out.Values[i] = ec._CredentialsStatus_requiredActions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consentExpiresAt":
+			out.Values[i] = ec._CredentialsStatus_consentExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "scaRequired":
@@ -2261,6 +2462,49 @@ func (ec *executionContext) _ForcedFlow(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var linkCredentialsPayloadImplementors = []string{"LinkCredentialsPayload"}
+
+func (ec *executionContext) _LinkCredentialsPayload(ctx context.Context, sel ast.SelectionSet, obj *model.LinkCredentialsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkCredentialsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkCredentialsPayload")
+		case "status":
+			out.Values[i] = ec._LinkCredentialsPayload_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credentials":
+			out.Values[i] = ec._LinkCredentialsPayload_credentials(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var productStatusImplementors = []string{"ProductStatus"}
 
 func (ec *executionContext) _ProductStatus(ctx context.Context, sel ast.SelectionSet, obj *model.ProductStatus) graphql.Marshaler {
@@ -2351,6 +2595,78 @@ func (ec *executionContext) marshalNCredentials2ᚖgithubᚗcomᚋfingraphᚋfin
 		return graphql.Null
 	}
 	return ec._Credentials(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction(ctx context.Context, v any) (provider.Action, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction(ctx context.Context, sel ast.SelectionSet, v provider.Action) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction = map[string]provider.Action{
+		"SCA":       provider.ActionSCA,
+		"RESET":     provider.ActionReset,
+		"RECONSENT": provider.ActionReconsent,
+		"HISTORY":   provider.ActionHistory,
+	}
+	marshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction = map[provider.Action]string{
+		provider.ActionSCA:       "SCA",
+		provider.ActionReset:     "RESET",
+		provider.ActionReconsent: "RECONSENT",
+		provider.ActionHistory:   "HISTORY",
+	}
+)
+
+func (ec *executionContext) unmarshalNCredentialsAction2ᚕgithubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐActionᚄ(ctx context.Context, v any) ([]provider.Action, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]provider.Action, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCredentialsAction2ᚕgithubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐActionᚄ(ctx context.Context, sel ast.SelectionSet, v []provider.Action) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCredentialsActionPayload2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐCredentialsActionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CredentialsActionPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CredentialsActionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCredentialsConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐCredentialsConnection(ctx context.Context, sel ast.SelectionSet, v *model.CredentialsConnection) graphql.Marshaler {
@@ -2461,6 +2777,16 @@ func (ec *executionContext) marshalNForcedFlow2ᚖgithubᚗcomᚋfingraphᚋfing
 		return graphql.Null
 	}
 	return ec._ForcedFlow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLinkCredentialsPayload2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐLinkCredentialsPayload(ctx context.Context, sel ast.SelectionSet, v *model.LinkCredentialsPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._LinkCredentialsPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLinkExchangeStatus2githubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐLinkExchangeStatus(ctx context.Context, v any) (model.LinkExchangeStatus, error) {

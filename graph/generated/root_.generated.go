@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/fingraph/fingraph/graph/model"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -163,6 +164,11 @@ type ComplexityRoot struct {
 		Status      func(childComplexity int) int
 	}
 
+	CredentialsActionPayload struct {
+		Action func(childComplexity int) int
+		Token  func(childComplexity int) int
+	}
+
 	CredentialsConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -177,10 +183,12 @@ type ComplexityRoot struct {
 
 	CredentialsStatus struct {
 		Blocked           func(childComplexity int) int
+		ConsentExpiresAt  func(childComplexity int) int
 		LastUpdate        func(childComplexity int) int
 		Pending           func(childComplexity int) int
 		Products          func(childComplexity int) int
 		ProviderCreatedAt func(childComplexity int) int
+		RequiredActions   func(childComplexity int) int
 		ResetRequired     func(childComplexity int) int
 		ScaRequired       func(childComplexity int) int
 	}
@@ -370,11 +378,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LinkCredentialsPayload struct {
+		Credentials func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
 	Mutation struct {
-		DeleteCredentials    func(childComplexity int, id string) int
-		ExchangeLinkCode     func(childComplexity int, code string) int
-		ForceCredentialsFlow func(childComplexity int, id string, flow model.ForceFlow) int
-		RefreshCredentials   func(childComplexity int, id string) int
+		DeleteCredentials      func(childComplexity int, id string) int
+		ExchangeLinkCode       func(childComplexity int, code string) int
+		ForceCredentialsFlow   func(childComplexity int, id string, flow model.ForceFlow) int
+		LinkCredentials        func(childComplexity int, provider models.Provider, code string) int
+		RefreshCredentials     func(childComplexity int, id string) int
+		StartCredentialsAction func(childComplexity int, id string, action provider.Action) int
 	}
 
 	PageInfo struct {
@@ -1006,6 +1021,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Credentials.Status(childComplexity), true
 
+	case "CredentialsActionPayload.action":
+		if e.ComplexityRoot.CredentialsActionPayload.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialsActionPayload.Action(childComplexity), true
+	case "CredentialsActionPayload.token":
+		if e.ComplexityRoot.CredentialsActionPayload.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialsActionPayload.Token(childComplexity), true
+
 	case "CredentialsConnection.edges":
 		if e.ComplexityRoot.CredentialsConnection.Edges == nil {
 			break
@@ -1050,6 +1078,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CredentialsStatus.Blocked(childComplexity), true
+	case "CredentialsStatus.consentExpiresAt":
+		if e.ComplexityRoot.CredentialsStatus.ConsentExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialsStatus.ConsentExpiresAt(childComplexity), true
 	case "CredentialsStatus.lastUpdate":
 		if e.ComplexityRoot.CredentialsStatus.LastUpdate == nil {
 			break
@@ -1074,6 +1108,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CredentialsStatus.ProviderCreatedAt(childComplexity), true
+	case "CredentialsStatus.requiredActions":
+		if e.ComplexityRoot.CredentialsStatus.RequiredActions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialsStatus.RequiredActions(childComplexity), true
 	case "CredentialsStatus.resetRequired":
 		if e.ComplexityRoot.CredentialsStatus.ResetRequired == nil {
 			break
@@ -1850,6 +1890,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LiabilityTransactionEdge.Node(childComplexity), true
 
+	case "LinkCredentialsPayload.credentials":
+		if e.ComplexityRoot.LinkCredentialsPayload.Credentials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkCredentialsPayload.Credentials(childComplexity), true
+	case "LinkCredentialsPayload.status":
+		if e.ComplexityRoot.LinkCredentialsPayload.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkCredentialsPayload.Status(childComplexity), true
+
 	case "Mutation.deleteCredentials":
 		if e.ComplexityRoot.Mutation.DeleteCredentials == nil {
 			break
@@ -1883,6 +1936,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ForceCredentialsFlow(childComplexity, args["id"].(string), args["flow"].(model.ForceFlow)), true
+	case "Mutation.linkCredentials":
+		if e.ComplexityRoot.Mutation.LinkCredentials == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_linkCredentials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LinkCredentials(childComplexity, args["provider"].(models.Provider), args["code"].(string)), true
 	case "Mutation.refreshCredentials":
 		if e.ComplexityRoot.Mutation.RefreshCredentials == nil {
 			break
@@ -1894,6 +1958,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefreshCredentials(childComplexity, args["id"].(string)), true
+	case "Mutation.startCredentialsAction":
+		if e.ComplexityRoot.Mutation.StartCredentialsAction == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startCredentialsAction_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartCredentialsAction(childComplexity, args["id"].(string), args["action"].(provider.Action)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2467,7 +2542,7 @@ enum ProductKind {
 
 "An institution (bank, broker) reachable through a provider."
 type Entity {
-  "The provider's institution id (Flanks: the Link ` + "`" + `bank=` + "`" + ` parameter)."
+  "The provider's institution id (the one its linking UI takes)."
   id: String!
   provider: Provider!
   name: String!
@@ -2505,10 +2580,17 @@ type CredentialsStatus {
   pending: Boolean!
   "True when the institution no longer accepts the stored login."
   blocked: Boolean!
+  """
+  The flows the user must complete before the provider can update the data
+  again (start one with ` + "`" + `startCredentialsAction` + "`" + `). Empty when none.
+  """
+  requiredActions: [CredentialsAction!]!
+  "When the user's consent to share this data lapses, for providers whose consents expire."
+  consentExpiresAt: DateTime
   "True when the user must complete strong customer authentication."
-  scaRequired: Boolean!
+  scaRequired: Boolean! @deprecated(reason: "Use requiredActions (SCA).")
   "True when the user must re-enter their online banking credentials."
-  resetRequired: Boolean!
+  resetRequired: Boolean! @deprecated(reason: "Use requiredActions (RESET).")
   "When the provider last finished an extraction."
   lastUpdate: DateTime
   "When the provider created the credentials."
@@ -2550,6 +2632,28 @@ type CredentialsEdge {
   node: Credentials!
 }
 
+"""
+A flow that needs the user. Which ones a provider offers varies: asking a
+provider for one it lacks answers UNSUPPORTED.
+"""
+enum CredentialsAction {
+  "Strong customer authentication, after which the provider updates the data."
+  SCA
+  "Re-enter online banking credentials, keeping the same connection."
+  RESET
+  "Renew an expired or revoked consent."
+  RECONSENT
+  "Authorise reading history older than the provider's default window."
+  HISTORY
+}
+
+"What the frontend hands to the provider's own UI to run a user flow."
+type CredentialsActionPayload {
+  action: CredentialsAction!
+  "The token (or URL) for the provider's UI."
+  token: String!
+}
+
 "A provider flow that needs the user (second factor, new password, older history)."
 enum ForceFlow {
   "Strong customer authentication."
@@ -2560,21 +2664,28 @@ enum ForceFlow {
   TRANSACTION
 }
 
-"The token the frontend hands to the provider's flow (Flanks Link)."
+"The token the frontend hands to the provider's flow."
 type ForcedFlow {
   flow: ForceFlow!
   token: String!
 }
 
-"The outcome of exchanging a Link code."
+"The outcome of linking by code."
 enum LinkExchangeStatus {
-  "The credentials are linked and returned."
+  "The credentials are linked and returned (their status may still be pending)."
   COMPLETED
-  "The provider accepted the code but delays the credentials (security checks, up to about 72 h); exchange the same code again later."
+  "The provider accepted the code but delays the credentials (security checks, up to about 72 h); link with the same code again later."
   DELAYED
 }
 
 type ExchangeLinkCodePayload {
+  status: LinkExchangeStatus!
+  "Set when status is COMPLETED."
+  credentials: Credentials
+}
+
+"The outcome of linkCredentials."
+type LinkCredentialsPayload {
   status: LinkExchangeStatus!
   "Set when status is COMPLETED."
   credentials: Credentials
@@ -2592,17 +2703,26 @@ type DeleteCredentialsPayload {
 }
 
 extend type Query {
-  "Institutions a user can connect through a provider."
-  entities(provider: Provider! = FLANKS): [Entity!]!
+  "Institutions a user can connect through a provider (UNSUPPORTED for providers without a list)."
+  entities(provider: Provider!): [Entity!]!
 }
 
 extend type Mutation {
+  """
+  Links new credentials with the code the provider's own UI handed the
+  frontend: the Flanks Link code, or the Flinks Connect LoginId. The code
+  may be sent as a JWE encrypted to the server's published key. A provider
+  that does not link by code answers UNSUPPORTED.
+  """
+  linkCredentials(provider: Provider!, code: String!): LinkCredentialsPayload!
   "Exchanges the one-use code Flanks Link returned for linked credentials."
-  exchangeLinkCode(code: String!): ExchangeLinkCodePayload!
+  exchangeLinkCode(code: String!): ExchangeLinkCodePayload! @deprecated(reason: "Use linkCredentials(provider: FLANKS, code:).")
   "Fetches fresh status and data from the provider now, ignoring cache freshness."
   refreshCredentials(id: ID!): Credentials!
+  "Starts a flow that needs the user; returns what the provider's UI needs. UNSUPPORTED when the provider has no such flow."
+  startCredentialsAction(id: ID!, action: CredentialsAction!): CredentialsActionPayload!
   "Starts a provider flow that needs the user; returns the token for the provider's UI."
-  forceCredentialsFlow(id: ID!, flow: ForceFlow!): ForcedFlow!
+  forceCredentialsFlow(id: ID!, flow: ForceFlow!): ForcedFlow! @deprecated(reason: "Use startCredentialsAction (TRANSACTION is HISTORY).")
   "Deletes the credentials at the provider and erases every cached row of them."
   deleteCredentials(id: ID!): DeleteCredentialsPayload!
 }
@@ -3199,6 +3319,16 @@ func (ec *executionContext) childFields_Credentials(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Credentials", field.Name)
 }
 
+func (ec *executionContext) childFields_CredentialsActionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "action":
+		return ec.fieldContext_CredentialsActionPayload_action(ctx, field)
+	case "token":
+		return ec.fieldContext_CredentialsActionPayload_token(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CredentialsActionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_CredentialsConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3229,6 +3359,10 @@ func (ec *executionContext) childFields_CredentialsStatus(ctx context.Context, f
 		return ec.fieldContext_CredentialsStatus_pending(ctx, field)
 	case "blocked":
 		return ec.fieldContext_CredentialsStatus_blocked(ctx, field)
+	case "requiredActions":
+		return ec.fieldContext_CredentialsStatus_requiredActions(ctx, field)
+	case "consentExpiresAt":
+		return ec.fieldContext_CredentialsStatus_consentExpiresAt(ctx, field)
 	case "scaRequired":
 		return ec.fieldContext_CredentialsStatus_scaRequired(ctx, field)
 	case "resetRequired":
@@ -3611,6 +3745,16 @@ func (ec *executionContext) childFields_LiabilityTransactionEdge(ctx context.Con
 		return ec.fieldContext_LiabilityTransactionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LiabilityTransactionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LinkCredentialsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_LinkCredentialsPayload_status(ctx, field)
+	case "credentials":
+		return ec.fieldContext_LinkCredentialsPayload_credentials(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkCredentialsPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 	"github.com/shopspring/decimal"
 )
@@ -61,6 +62,13 @@ type CardTransactionEdge struct {
 	Node   *models.CardTransaction `json:"node"`
 }
 
+// What the frontend hands to the provider's own UI to run a user flow.
+type CredentialsActionPayload struct {
+	Action provider.Action `json:"action"`
+	// The token (or URL) for the provider's UI.
+	Token string `json:"token"`
+}
+
 type CredentialsConnection struct {
 	Edges      []CredentialsEdge    `json:"edges"`
 	Nodes      []models.Credentials `json:"nodes"`
@@ -79,6 +87,11 @@ type CredentialsStatus struct {
 	Pending bool `json:"pending"`
 	// True when the institution no longer accepts the stored login.
 	Blocked bool `json:"blocked"`
+	// The flows the user must complete before the provider can update the data
+	// again (start one with `startCredentialsAction`). Empty when none.
+	RequiredActions []provider.Action `json:"requiredActions"`
+	// When the user's consent to share this data lapses, for providers whose consents expire.
+	ConsentExpiresAt *time.Time `json:"consentExpiresAt,omitempty"`
 	// True when the user must complete strong customer authentication.
 	ScaRequired bool `json:"scaRequired"`
 	// True when the user must re-enter their online banking credentials.
@@ -111,7 +124,7 @@ type DeleteCredentialsPayload struct {
 
 // An institution (bank, broker) reachable through a provider.
 type Entity struct {
-	// The provider's institution id (Flanks: the Link `bank=` parameter).
+	// The provider's institution id (the one its linking UI takes).
 	ID       string          `json:"id"`
 	Provider models.Provider `json:"provider"`
 	Name     string          `json:"name"`
@@ -127,7 +140,7 @@ type ExchangeLinkCodePayload struct {
 	Credentials *models.Credentials `json:"credentials,omitempty"`
 }
 
-// The token the frontend hands to the provider's flow (Flanks Link).
+// The token the frontend hands to the provider's flow.
 type ForcedFlow struct {
 	Flow  ForceFlow `json:"flow"`
 	Token string    `json:"token"`
@@ -191,6 +204,13 @@ type LiabilityTransactionConnection struct {
 type LiabilityTransactionEdge struct {
 	Cursor string                       `json:"cursor"`
 	Node   *models.LiabilityTransaction `json:"node"`
+}
+
+// The outcome of linkCredentials.
+type LinkCredentialsPayload struct {
+	Status LinkExchangeStatus `json:"status"`
+	// Set when status is COMPLETED.
+	Credentials *models.Credentials `json:"credentials,omitempty"`
 }
 
 // The entry point for writes.
@@ -430,13 +450,13 @@ func (e InvestmentType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// The outcome of exchanging a Link code.
+// The outcome of linking by code.
 type LinkExchangeStatus string
 
 const (
-	// The credentials are linked and returned.
+	// The credentials are linked and returned (their status may still be pending).
 	LinkExchangeStatusCompleted LinkExchangeStatus = "COMPLETED"
-	// The provider accepted the code but delays the credentials (security checks, up to about 72 h); exchange the same code again later.
+	// The provider accepted the code but delays the credentials (security checks, up to about 72 h); link with the same code again later.
 	LinkExchangeStatusDelayed LinkExchangeStatus = "DELAYED"
 )
 

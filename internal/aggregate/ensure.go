@@ -6,28 +6,10 @@ import (
 	"fmt"
 
 	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
 )
-
-// parentOf lists the product each child product's rows point at. The
-// parent is made fresh first so the child's foreign keys resolve.
-var parentOf = map[models.Product]models.Product{
-	models.ProductTransactions: models.ProductAccounts,
-	models.ProductInvestments:  models.ProductPortfolios,
-	models.ProductInvTxns:      models.ProductInvestments,
-	models.ProductLiabTxns:     models.ProductLiabilities,
-	models.ProductCardTxns:     models.ProductCards,
-}
-
-// knownProducts are the products Ensure accepts.
-var knownProducts = map[models.Product]bool{
-	models.ProductAccounts: true, models.ProductTransactions: true, models.ProductPortfolios: true,
-	models.ProductInvestments: true, models.ProductInvTxns: true, models.ProductLiabilities: true,
-	models.ProductLiabTxns: true, models.ProductCards: true, models.ProductCardTxns: true,
-	models.ProductIdentity: true, models.ProductHolders: true, models.ProductMifid: true,
-	models.ProductCredentialsStatus: true,
-}
 
 // Ensure makes product p of creds fresh in the cache: a no-op without any
 // provider call while its sync record is fresh, otherwise one fetch per
@@ -50,7 +32,8 @@ func (s *Service) UpdateStatus(ctx context.Context, creds *models.Credentials) e
 // ensure is Ensure; force skips the freshness check of p (not of its
 // parent).
 func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p models.Product, force bool) error {
-	if !knownProducts[p] {
+	info, known := models.LookupProduct(p)
+	if !known && p != models.ProductCredentialsStatus {
 		return apperr.Invalid("unknown product %q", p)
 	}
 	if !force {
@@ -62,7 +45,7 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 			return nil
 		}
 	}
-	if parent, ok := parentOf[p]; ok {
+	if parent := info.Parent; parent != "" {
 		if err := s.ensure(ctx, creds, parent, false); err != nil {
 			return s.parentFailed(ctx, creds, p, err)
 		}
@@ -126,7 +109,7 @@ func (s *Service) sync(ctx context.Context, creds *models.Credentials, p models.
 	if !force && s.fresh(rec) {
 		return nil
 	}
-	prov, err := s.provider(creds.Provider)
+	prov, err := s.reg.Get(creds.Provider)
 	if err != nil {
 		return err
 	}
@@ -144,7 +127,7 @@ func (s *Service) sync(ctx context.Context, creds *models.Credentials, p models.
 // pending and callers show what exists. Otherwise the record keeps the
 // old fetched_at and the caller gets a StaleError.
 func (s *Service) failed(ctx context.Context, creds *models.Credentials, p models.Product, rec *models.SyncRecord, err error) error {
-	f := failureOf(err)
+	f := provider.FailureOf(err)
 	next := models.SyncRecord{CredentialsID: creds.ID, Product: p, Status: store.SyncError,
 		ErrorCode: f.Code, AttemptedAt: s.now()}
 	if rec != nil {
@@ -176,58 +159,51 @@ func (s *Service) staleError(p models.Product, rec *models.SyncRecord, code stri
 	return e
 }
 
-// save writes the product's rows and its sync record in one transaction,
-// so readers see either the old or the new snapshot, never a mix.
+// save writes every product of rows, each with its sync record, and the
+// adapter's new state, in one transaction: readers see either the old or
+// the new snapshot of all of them, never a mix. p, the product asked for,
+// is written even when the adapter forgot to list it.
 func (s *Service) save(ctx context.Context, creds *models.Credentials, p models.Product, rows *Rows) error {
 	now := s.now()
 	w := store.WriteScope{CredentialsID: creds.ID, UserID: creds.UserID, At: now}
-	var unlinked int
+	products := rows.Products
+	if !rows.Has(p) {
+		products = append([]models.Product{p}, products...)
+	}
+	products = parentsFirst(products)
+	unlinked := map[models.Product]int{}
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		var err error
-		if unlinked, err = writeRows(ctx, tx, w, p, rows); err != nil {
-			return err
+		for _, q := range products {
+			n, err := writeRows(ctx, tx, w, q, rows)
+			if err != nil {
+				return err
+			}
+			unlinked[q] = n
+			if err := tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: creds.ID, Product: q,
+				Status: store.SyncOK, FetchedAt: &now, AttemptedAt: now}); err != nil {
+				return err
+			}
 		}
-		return tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: creds.ID, Product: p,
-			Status: store.SyncOK, FetchedAt: &now, AttemptedAt: now})
+		return s.saveState(ctx, tx, creds, rows.State)
 	})
 	if err != nil {
 		return fmt.Errorf("aggregate: save %s: %w", p, err)
 	}
-	if unlinked > 0 {
-		s.log.WarnContext(ctx, "rows without a known parent", "credentials", creds.ID, "product", p, "count", unlinked)
+	for q, n := range unlinked {
+		if n > 0 {
+			s.log.WarnContext(ctx, "rows without a known parent", "credentials", creds.ID, "product", q, "count", n)
+		}
 	}
 	return nil
 }
 
-// writeRows dispatches to the store method of product p. It returns how
-// many child rows found no parent (dropped for account transactions,
-// stored without a link otherwise).
-func writeRows(ctx context.Context, tx *store.Store, w store.WriteScope, p models.Product, r *Rows) (int, error) {
-	switch p {
-	case models.ProductAccounts:
-		return 0, tx.ReplaceAccounts(ctx, w, r.Accounts)
-	case models.ProductTransactions:
-		return tx.ReplaceAccountTransactions(ctx, w, r.Transactions)
-	case models.ProductPortfolios:
-		return 0, tx.ReplacePortfolios(ctx, w, r.Portfolios)
-	case models.ProductInvestments:
-		return tx.ReplaceInvestments(ctx, w, r.Investments)
-	case models.ProductInvTxns:
-		return tx.ReplaceInvestmentTransactions(ctx, w, r.InvestmentTxns)
-	case models.ProductLiabilities:
-		return 0, tx.ReplaceLiabilities(ctx, w, r.Liabilities)
-	case models.ProductLiabTxns:
-		return tx.ReplaceLiabilityTransactions(ctx, w, r.LiabilityTxns)
-	case models.ProductCards:
-		return 0, tx.ReplaceCards(ctx, w, r.Cards)
-	case models.ProductCardTxns:
-		return tx.ReplaceCardTransactions(ctx, w, r.CardTxns)
-	case models.ProductIdentity:
-		return 0, tx.ReplaceIdentity(ctx, w, r.Identity)
-	case models.ProductHolders:
-		return 0, tx.ReplaceHolders(ctx, w, r.Holders)
-	case models.ProductMifid:
-		return 0, tx.ReplaceMifid(ctx, w, r.Mifid)
+// saveState stores a new provider state document, when the adapter gave
+// one.
+func (s *Service) saveState(ctx context.Context, tx *store.Store, creds *models.Credentials, state models.JSON) error {
+	if state == nil {
+		return nil
 	}
-	return 0, fmt.Errorf("aggregate: unknown product %q", p)
+	next := *creds
+	next.ProviderState = state
+	return tx.UpdateProviderState(ctx, &next)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/database"
 	"github.com/fingraph/fingraph/internal/dbtest"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 	"github.com/fingraph/fingraph/providers/flanks"
 	"github.com/fingraph/fingraph/providers/flanks/flankssim"
@@ -111,7 +112,7 @@ func TestEnsureProviderDownServesStale(t *testing.T) {
 			t.Errorf("cached rows changed on failure: %d -> %d", accounts, n)
 		}
 		rec := e.syncRecord(c, models.ProductAccounts)
-		if rec.Status != "error" || rec.ErrorCode != aggregate.CodeUnavailable || !rec.FetchedAt.Equal(fetched) {
+		if rec.Status != "error" || rec.ErrorCode != provider.CodeUnavailable || !rec.FetchedAt.Equal(fetched) {
 			t.Errorf("record after failure %+v", rec)
 		}
 
@@ -132,7 +133,7 @@ func TestEnsureProviderDownCold(t *testing.T) {
 		check(t, e.sim.InjectFault(pathAccount, flankssim.Fault{Kind: flankssim.FaultRateLimit, RetryAfter: 30}))
 		se := staleErr(t, e.svc.Ensure(e.ctx, c, models.ProductAccounts))
 		ext := se.Extensions()
-		if ext["stale"] != false || ext["fetchedAt"] != nil || se.Code != aggregate.CodeRateLimited {
+		if ext["stale"] != false || ext["fetchedAt"] != nil || se.Code != provider.CodeRateLimited {
 			t.Fatalf("cold failure: %v, code %s", ext, se.Code)
 		}
 		if !errors.Is(se, flanks.ErrRateLimited) {
@@ -151,7 +152,7 @@ func TestEnsureBlockedCredentialsIsUpstreamError(t *testing.T) {
 		err := e.svc.Ensure(e.ctx, c, models.ProductAccounts)
 		se := staleErr(t, err)
 		code, msg, _ := apperr.Classify(err)
-		if se.Code != aggregate.CodeCredentials || code != apperr.CodeUpstreamUnavailable || msg == "" ||
+		if se.Code != provider.CodeCredentials || code != apperr.CodeUpstreamUnavailable || msg == "" ||
 			!errors.Is(err, flanks.ErrCredentials) {
 			t.Fatalf("blocked: code %s/%s message %q", se.Code, code, msg)
 		}

@@ -5,19 +5,21 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 )
 
 // entityCache is one provider's institution list and when it was fetched.
 type entityCache struct {
-	list []Entity
+	list []provider.Entity
 	at   time.Time
 }
 
 // Entities lists the institutions of provider p, from memory for
-// EntitiesTTL. When the provider fails, an outdated list is still served.
-func (s *Service) Entities(ctx context.Context, p models.Provider) ([]Entity, error) {
-	prov, err := s.provider(p)
+// EntitiesTTL. When the provider fails, an outdated list is still served;
+// a provider that cannot list institutions answers UNSUPPORTED.
+func (s *Service) Entities(ctx context.Context, p models.Provider) ([]provider.Entity, error) {
+	lister, err := provider.As[provider.InstitutionLister](s.reg, p, "listing institutions")
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +32,7 @@ func (s *Service) Entities(ctx context.Context, p models.Provider) ([]Entity, er
 	ch := s.flights.DoChan("entities/"+string(p), func() (any, error) {
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.FetchTimeout)
 		defer cancel()
-		list, err := prov.Entities(fctx)
+		list, err := lister.Institutions(fctx)
 		if err != nil {
 			return nil, err
 		}
@@ -50,7 +52,7 @@ func (s *Service) Entities(ctx context.Context, p models.Provider) ([]Entity, er
 			}
 			return nil, r.Err
 		}
-		return slices.Clone(r.Val.([]Entity)), nil
+		return slices.Clone(r.Val.([]provider.Entity)), nil
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 )
 
@@ -40,10 +41,7 @@ func (s *Service) RetryErasures(ctx context.Context) (int, error) {
 // deleteUpstream makes one attempt and records its outcome; it reports
 // whether the provider confirmed.
 func (s *Service) deleteUpstream(ctx context.Context, e *models.Erasure) bool {
-	prov, err := s.provider(e.Provider)
-	if err == nil && e.ProviderRef != "" { // no handle: never linked upstream
-		err = prov.Delete(ctx, &models.Credentials{Provider: e.Provider, ProviderRef: e.ProviderRef})
-	}
+	err := s.askDelete(ctx, e)
 	// The outcome is recorded even when the caller has gone: the attempt
 	// happened either way.
 	rec := context.WithoutCancel(ctx)
@@ -53,8 +51,8 @@ func (s *Service) deleteUpstream(ctx context.Context, e *models.Erasure) bool {
 		}
 		return true
 	}
-	code := CodeInternal
-	var f *Failure
+	code := provider.CodeInternal
+	var f *provider.Failure
 	if errors.As(err, &f) {
 		code = f.Code
 	}
@@ -65,6 +63,23 @@ func (s *Service) deleteUpstream(ctx context.Context, e *models.Erasure) bool {
 		s.log.Error("record erasure attempt", "erasure", e.ID, "error", err)
 	}
 	return false
+}
+
+// askDelete asks the provider once. A provider without upstream deletion
+// has nothing to confirm, nor has credentials never linked upstream (no
+// handle).
+func (s *Service) askDelete(ctx context.Context, e *models.Erasure) error {
+	if e.ProviderRef == "" {
+		return nil
+	}
+	if _, err := s.reg.Get(e.Provider); err != nil {
+		return err // not configured here now: keep asking until it is
+	}
+	del, err := provider.As[provider.Deleter](s.reg, e.Provider, "deletion")
+	if err != nil {
+		return nil
+	}
+	return del.Delete(ctx, &models.Credentials{Provider: e.Provider, ProviderRef: e.ProviderRef, ProviderState: e.ProviderState})
 }
 
 // erasureDelay is the wait after the given number of earlier attempts.

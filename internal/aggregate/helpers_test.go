@@ -17,9 +17,11 @@ import (
 
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/database"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
 	"github.com/fingraph/fingraph/providers/flanks"
+	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
 	"github.com/fingraph/fingraph/providers/flanks/flankssim"
 )
 
@@ -69,7 +71,7 @@ type env struct {
 	sim   *flankssim.Server
 	clock *clock
 	svc   *aggregate.Service
-	flank *aggregate.Flanks
+	flank *flanksadapter.Adapter
 }
 
 // envOpts tweak newEnv.
@@ -98,9 +100,9 @@ func newEnv(t *testing.T, db *database.DB, o envOpts) *env {
 		flanks.WithClientCredentials(flankssim.DefaultClientID, flankssim.DefaultClientSecret),
 		flanks.WithRetry(flanks.RetryPolicy{MaxAttempts: 1}), flanks.WithTimeout(20*time.Second))
 	check(t, err)
-	e.sim, e.flank = sim, aggregate.NewFlanks(client)
+	e.sim, e.flank = sim, flanksadapter.New(client)
 	o.agg.Now = e.clock.Now
-	e.svc = aggregate.New(e.st, []aggregate.Provider{e.flank}, o.agg)
+	e.svc = aggregate.New(e.st, provider.NewRegistry(e.flank), o.agg)
 	for _, u := range []string{userA, userB} {
 		check(t, e.st.TouchUser(e.ctx, u, e.clock.Now()))
 	}
@@ -113,7 +115,7 @@ func (e *env) link(user, bank, password string) *models.Credentials {
 	e.t.Helper()
 	tok, err := e.sim.CreateCredentials(bank, "ext-"+user, password)
 	check(e.t, err)
-	c, err := e.svc.AttachCredentials(e.ctx, user, models.ProviderFlanks, tok, "ext-"+user)
+	c, err := e.svc.AttachCredentials(e.ctx, user, models.ProviderFlanks, &provider.Link{Ref: tok, ExternalID: "ext-" + user})
 	check(e.t, err)
 	return c
 }

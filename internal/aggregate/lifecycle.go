@@ -3,23 +3,16 @@ package aggregate
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 
 	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
 )
-
-// refreshOrder lists the products parents first, so a refresh links each
-// child to its freshly written parents.
-var refreshOrder = []models.Product{
-	models.ProductAccounts, models.ProductTransactions,
-	models.ProductPortfolios, models.ProductInvestments, models.ProductInvTxns,
-	models.ProductLiabilities, models.ProductLiabTxns,
-	models.ProductCards, models.ProductCardTxns,
-	models.ProductIdentity, models.ProductHolders, models.ProductMifid,
-}
 
 // SyncRecords returns the sync records of many credentials in one query,
 // keyed by credentials id.
@@ -27,85 +20,70 @@ func (s *Service) SyncRecords(ctx context.Context, credsIDs []string) (map[strin
 	return s.st.SyncRecords(ctx, credsIDs)
 }
 
-// LinkCredentials exchanges a provider link code and stores the new
-// credentials for userID (who must exist). delayed is true, with nil
-// credentials, when the provider holds the credentials back for now:
-// exchange the same code again later. Linking credentials that are
-// already stored returns them when they belong to userID, and
+// LinkCredentials links new credentials of provider for userID (who must
+// exist) by a code the provider's own UI handed the frontend. delayed is
+// true, with nil credentials, when the provider holds the credentials back
+// for now: link with the same code again later. Linking credentials that
+// are already stored returns them when they belong to userID, and
 // apperr.ErrConflict otherwise.
-func (s *Service) LinkCredentials(ctx context.Context, userID string, provider models.Provider, code string) (c *models.Credentials, delayed bool, err error) {
-	prov, err := s.provider(provider)
+func (s *Service) LinkCredentials(ctx context.Context, userID string, p models.Provider, code string) (c *models.Credentials, delayed bool, err error) {
+	linker, err := provider.As[provider.Linker](s.reg, p, "linking by code")
 	if err != nil {
 		return nil, false, err
 	}
-	link, err := prov.ExchangeLinkCode(ctx, code)
-	if errors.Is(err, ErrLinkDelayed) {
+	link, err := linker.Link(ctx, code)
+	if errors.Is(err, provider.ErrLinkDelayed) {
 		return nil, true, nil
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	c, err = s.AttachCredentials(ctx, userID, provider, link.Ref, link.ExternalID)
+	// The code is spent: from here on the handle must not be lost, even if
+	// this request is cancelled.
+	c, err = s.AttachCredentials(context.WithoutCancel(ctx), userID, p, link)
 	return c, false, err
 }
 
-// AttachCredentials stores credentials the provider already knows by ref
-// (from a link exchange, or created directly in a sandbox) for userID, with
-// their current status. It is idempotent for the same user; ref linked to
-// another user gives apperr.ErrConflict.
-func (s *Service) AttachCredentials(ctx context.Context, userID string, provider models.Provider, ref, externalID string) (*models.Credentials, error) {
-	existing, err := s.st.CredentialsByProviderRef(ctx, provider, ref)
+// AttachCredentials stores credentials the provider already knows by
+// link.Ref (from a link, or created directly in a sandbox) for userID. It
+// is idempotent for the same user; a handle linked to another user gives
+// apperr.ErrConflict. The handle is stored first, in its own transaction,
+// so a status call that fails afterwards loses nothing: the credentials
+// then stay pending until the status is fetched.
+func (s *Service) AttachCredentials(ctx context.Context, userID string, p models.Provider, link *provider.Link) (*models.Credentials, error) {
+	existing, err := s.st.CredentialsByProviderRef(ctx, p, link.Ref)
 	switch {
 	case err == nil:
 		return ownedBy(existing, userID)
 	case !errors.Is(err, apperr.ErrNotFound):
 		return nil, err
 	}
-	prov, err := s.provider(provider)
-	if err != nil {
-		return nil, err
-	}
-	c := &models.Credentials{ID: uuid.NewString(), UserID: userID, Provider: provider, ProviderRef: ref}
-	st, err := prov.Status(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.newCredentials(ctx, c, st, externalID); err != nil {
+	c := &models.Credentials{ID: uuid.NewString(), UserID: userID, Provider: p, ProviderRef: link.Ref,
+		ProviderState: link.State, Pending: true, RequiredActions: models.StringList{}}
+	if err := s.newCredentials(ctx, c, link.ExternalID); err != nil {
 		if !errors.Is(err, apperr.ErrConflict) {
 			return nil, err
 		}
 		// Linked concurrently by another request: same rule as above.
-		if existing, err = s.st.CredentialsByProviderRef(ctx, provider, ref); err != nil {
+		if existing, err = s.st.CredentialsByProviderRef(ctx, p, link.Ref); err != nil {
 			return nil, err
 		}
 		return ownedBy(existing, userID)
 	}
-	return c, nil
+	if err := s.ensure(ctx, c, models.ProductCredentialsStatus, true); err != nil {
+		s.log.WarnContext(ctx, "status of new credentials", "credentials", c.ID, "error", err.Error())
+	}
+	return s.st.Credentials(ctx, c.ID)
 }
 
-// newCredentials fills c from the provider status and inserts it with its
-// status sync record.
-func (s *Service) newCredentials(ctx context.Context, c *models.Credentials, st *Status, externalID string) error {
+// newCredentials inserts c, pending and without a status yet.
+func (s *Service) newCredentials(ctx context.Context, c *models.Credentials, externalID string) error {
 	now := s.now()
-	c.EntityID, c.EntityName = st.EntityID, s.entityName(ctx, c.Provider, st.EntityID)
 	c.CreatedAt, c.UpdatedAt = now, now
 	if externalID != "" {
 		c.ExternalID = &externalID
 	}
-	if err := applyStatus(c, st); err != nil {
-		return err
-	}
-	status := store.SyncOK
-	if st.Pending {
-		status = store.SyncPending
-	}
-	return s.st.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.CreateCredentials(ctx, c); err != nil {
-			return err
-		}
-		return tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: c.ID,
-			Product: models.ProductCredentialsStatus, Status: status, FetchedAt: &now, AttemptedAt: now})
-	})
+	return s.st.Tx(ctx, func(tx *store.Store) error { return tx.CreateCredentials(ctx, c) })
 }
 
 func ownedBy(c *models.Credentials, userID string) (*models.Credentials, error) {
@@ -131,11 +109,11 @@ func (s *Service) RefreshCredentials(ctx context.Context, creds *models.Credenti
 		synced[r.Product] = true
 	}
 	var errs []error
-	for _, p := range refreshOrder {
-		if !synced[p] {
+	for _, d := range models.DataProducts() {
+		if !synced[d.Product] {
 			continue
 		}
-		if err := s.ensure(ctx, creds, p, true); err != nil {
+		if err := s.ensure(ctx, creds, d.Product, true); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -145,24 +123,26 @@ func (s *Service) RefreshCredentials(ctx context.Context, creds *models.Credenti
 	return errors.Join(errs...)
 }
 
-// ForceFlow starts flow ("sca", "reset" or "transaction") for creds and
-// returns the token the user's provider UI needs. The status is refreshed
-// right after, since forcing changes it (and stops automatic updates).
-func (s *Service) ForceFlow(ctx context.Context, creds *models.Credentials, flow string) (string, error) {
-	f := Flow(flow)
-	if f != FlowSCA && f != FlowReset && f != FlowTransaction {
-		return "", apperr.Invalid("flow must be sca, reset or transaction")
-	}
-	prov, err := s.provider(creds.Provider)
+// StartAction starts a flow that needs the user (provider.Action: "sca",
+// "reset", "reconsent", "history") for creds and returns the token the
+// provider's UI needs. The status is refreshed right after, since starting
+// a flow changes it.
+func (s *Service) StartAction(ctx context.Context, creds *models.Credentials, action string) (string, error) {
+	starter, err := provider.As[provider.ActionStarter](s.reg, creds.Provider, "user flows")
 	if err != nil {
 		return "", err
 	}
-	token, err := prov.ForceFlow(ctx, creds, f)
+	a := provider.Action(action)
+	if !slices.Contains(starter.Actions(), a) {
+		return "", &apperr.Error{Kind: apperr.ErrUnsupported,
+			Public: fmt.Sprintf("the provider %q has no %s flow", creds.Provider, action)}
+	}
+	token, err := starter.StartAction(ctx, creds, a)
 	if err != nil {
 		return "", err
 	}
 	if err := s.ensure(ctx, creds, models.ProductCredentialsStatus, true); err != nil {
-		s.log.WarnContext(ctx, "status refresh after forced flow", "credentials", creds.ID, "error", err.Error())
+		s.log.WarnContext(ctx, "status refresh after a user flow", "credentials", creds.ID, "error", err.Error())
 	}
 	return token, nil
 }
@@ -174,12 +154,9 @@ func (s *Service) ForceFlow(ctx context.Context, creds *models.Credentials, flow
 // a provider outage never keeps a user's data here. It reports whether
 // the provider has confirmed.
 func (s *Service) DeleteCredentials(ctx context.Context, creds *models.Credentials) (bool, error) {
-	if _, err := s.provider(creds.Provider); err != nil {
-		return false, err
-	}
 	now := s.now()
 	e := &models.Erasure{ID: uuid.NewString(), Provider: creds.Provider, ProviderRef: creds.ProviderRef,
-		RequestedAt: now, PurgedAt: now, NextAttemptAt: now}
+		ProviderState: creds.ProviderState, RequestedAt: now, PurgedAt: now, NextAttemptAt: now}
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.DeleteCredentials(ctx, creds.ID); err != nil {
 			return err

@@ -12,7 +12,9 @@ import (
 	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/database"
 	"github.com/fingraph/fingraph/internal/dbtest"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
+	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
 	"github.com/fingraph/fingraph/providers/flanks/flankssim"
 )
 
@@ -61,12 +63,12 @@ func TestLinkCredentialsDelayed(t *testing.T) {
 // fixedLink makes every link code exchange return the same handle, as when
 // one user links the same bank login twice.
 type fixedLink struct {
-	aggregate.Provider
+	*flanksadapter.Adapter
 	ref string
 }
 
-func (f fixedLink) ExchangeLinkCode(context.Context, string) (*aggregate.Link, error) {
-	return &aggregate.Link{Ref: f.ref}, nil
+func (f fixedLink) Link(context.Context, string) (*provider.Link, error) {
+	return &provider.Link{Ref: f.ref}, nil
 }
 
 func TestRelinkSameCredentials(t *testing.T) {
@@ -74,7 +76,7 @@ func TestRelinkSameCredentials(t *testing.T) {
 		e := newEnv(t, db, envOpts{})
 		ref, err := e.sim.CreateCredentials("testbank", "", "")
 		check(t, err)
-		e.svc = aggregate.New(e.st, []aggregate.Provider{fixedLink{e.flank, ref}}, aggregate.Options{Now: e.clock.Now})
+		e.svc = aggregate.New(e.st, provider.NewRegistry(fixedLink{e.flank, ref}), aggregate.Options{Now: e.clock.Now})
 
 		first, _, err := e.svc.LinkCredentials(e.ctx, userA, models.ProviderFlanks, "code-1")
 		check(t, err)
@@ -184,19 +186,22 @@ func TestDeleteCredentialsUpstreamDownRetriesUntilConfirmed(t *testing.T) {
 	})
 }
 
-func TestForceFlow(t *testing.T) {
+func TestStartAction(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db, envOpts{})
 		c := e.link(userA, "testbank", "")
-		tok, err := e.svc.ForceFlow(e.ctx, c, "sca")
+		tok, err := e.svc.StartAction(e.ctx, c, "sca")
 		check(t, err)
 		stored, err := e.st.CredentialsByProviderRef(e.ctx, models.ProviderFlanks, c.ProviderRef)
 		check(t, err)
 		if tok == "" || tok == c.ProviderRef || !stored.SCARequired {
 			t.Fatalf("token %q, sca required %v", tok, stored.SCARequired)
 		}
-		if _, err := e.svc.ForceFlow(e.ctx, c, "reboot"); !errors.Is(err, apperr.ErrInvalidInput) {
+		if _, err := e.svc.StartAction(e.ctx, c, "reboot"); !errors.Is(err, apperr.ErrUnsupported) {
 			t.Fatalf("unknown flow: %v", err)
+		}
+		if _, err := e.svc.StartAction(e.ctx, c, "reconsent"); !errors.Is(err, apperr.ErrUnsupported) {
+			t.Fatalf("a flow Flanks does not have: %v", err)
 		}
 	})
 }
@@ -252,7 +257,7 @@ func TestEntitiesCached(t *testing.T) {
 		for range 2 {
 			list, err := e.svc.Entities(e.ctx, models.ProviderFlanks)
 			check(t, err)
-			var bk *aggregate.Entity
+			var bk *provider.Entity
 			for i := range list {
 				if list[i].ID == "bankinter" {
 					bk = &list[i]

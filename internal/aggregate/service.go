@@ -1,14 +1,13 @@
 package aggregate
 
 import (
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 
-	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
 )
@@ -74,10 +73,10 @@ func (o Options) withDefaults() Options {
 // Service is the read-through cache over the providers and the credentials
 // lifecycle. It is safe for concurrent use.
 type Service struct {
-	st        *store.Store
-	providers map[models.Provider]Provider
-	opts      Options
-	log       *slog.Logger
+	st   *store.Store
+	reg  *provider.Registry
+	opts Options
+	log  *slog.Logger
 
 	// flights collapses concurrent fetches of one (credentials, product)
 	// within this process.
@@ -87,30 +86,20 @@ type Service struct {
 	entities map[models.Provider]entityCache
 }
 
-// New returns a Service over st and the given providers.
-func New(st *store.Store, providers []Provider, opts Options) *Service {
+// New returns a Service over st and the providers of reg.
+func New(st *store.Store, reg *provider.Registry, opts Options) *Service {
 	opts = opts.withDefaults()
-	s := &Service{
-		st:        st,
-		providers: make(map[models.Provider]Provider, len(providers)),
-		opts:      opts,
-		log:       opts.Logger.With("component", "aggregate"),
-		entities:  map[models.Provider]entityCache{},
+	return &Service{
+		st:       st,
+		reg:      reg,
+		opts:     opts,
+		log:      opts.Logger.With("component", "aggregate"),
+		entities: map[models.Provider]entityCache{},
 	}
-	for _, p := range providers {
-		s.providers[p.Name()] = p
-	}
-	return s
 }
 
-// provider returns the adapter for p.
-func (s *Service) provider(p models.Provider) (Provider, error) {
-	if pr, ok := s.providers[p]; ok {
-		return pr, nil
-	}
-	return nil, &apperr.Error{Kind: apperr.ErrUpstreamUnavailable,
-		Public: fmt.Sprintf("the provider %q is not configured on this server", p)}
-}
+// Registry returns the providers the service fetches from.
+func (s *Service) Registry() *provider.Registry { return s.reg }
 
 func (s *Service) now() time.Time { return s.opts.Now().UTC() }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
 )
@@ -13,7 +14,7 @@ import (
 // credentials row with its sync record, in one transaction. While the
 // provider is still extracting, the record says pending so the status is
 // asked again after PendingRetry rather than after the full TTL.
-func (s *Service) syncStatus(ctx context.Context, prov Provider, creds *models.Credentials, rec *models.SyncRecord) error {
+func (s *Service) syncStatus(ctx context.Context, prov provider.Provider, creds *models.Credentials, rec *models.SyncRecord) error {
 	st, err := prov.Status(ctx, creds)
 	if err != nil {
 		return s.failed(ctx, creds, models.ProductCredentialsStatus, rec, err)
@@ -21,6 +22,9 @@ func (s *Service) syncStatus(ctx context.Context, prov Provider, creds *models.C
 	next := *creds
 	if err := applyStatus(&next, st); err != nil {
 		return err
+	}
+	if st.EntityID != "" && (st.EntityID != creds.EntityID || creds.EntityName == creds.EntityID) {
+		next.EntityID, next.EntityName = st.EntityID, s.entityName(ctx, creds.Provider, st.EntityID)
 	}
 	now := s.now()
 	next.UpdatedAt = now
@@ -30,6 +34,9 @@ func (s *Service) syncStatus(ctx context.Context, prov Provider, creds *models.C
 	}
 	err = s.st.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.UpdateCredentialsStatus(ctx, &next); err != nil {
+			return err
+		}
+		if err := s.saveState(ctx, tx, creds, st.State); err != nil {
 			return err
 		}
 		return tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: creds.ID,
@@ -42,10 +49,15 @@ func (s *Service) syncStatus(ctx context.Context, prov Provider, creds *models.C
 }
 
 // applyStatus copies a provider status onto credentials columns.
-func applyStatus(c *models.Credentials, st *Status) error {
+func applyStatus(c *models.Credentials, st *provider.Status) error {
 	c.Pending, c.Blocked = st.Pending, st.Blocked
-	c.SCARequired, c.ResetRequired = st.SCARequired, st.ResetRequired
+	c.RequiredActions = make(models.StringList, 0, len(st.Actions))
+	for _, a := range st.Actions {
+		c.RequiredActions = append(c.RequiredActions, string(a))
+	}
+	c.SCARequired, c.ResetRequired = st.Needs(provider.ActionSCA), st.Needs(provider.ActionReset)
 	c.LastUpdateAt, c.ProviderCreatedAt = st.LastUpdateAt, st.ProviderCreatedAt
+	c.ConsentExpiresAt = st.ConsentExpiresAt
 	c.ProductStatus = nil
 	if len(st.Products) > 0 {
 		b, err := json.Marshal(st.Products)

@@ -62,10 +62,11 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	st := store.New(a.DB.Gorm)
-	agg, err := a.newAggregate(st)
+	reg, legacyLinker, err := a.newRegistry()
 	if err != nil {
 		return err
 	}
+	agg := a.newAggregate(st, reg)
 	a.agg = agg
 	a.startErasureRetries(erasureRetryInterval)
 	if devKey != nil {
@@ -83,7 +84,7 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	keys := newE2EKeys(a.Config.E2EKeys, a.Config.DataDir, a.Config.Dev())
-	a.Handler = a.routes(verifier, st, finance.New(st, agg, keys), keys.Handler(), safelist)
+	a.Handler = a.routes(verifier, st, finance.New(st, agg, keys, legacyLinker), keys.Handler(), safelist)
 	return nil
 }
 

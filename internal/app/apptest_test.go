@@ -46,7 +46,7 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	for k, v := range env {
 		vars[k] = v
 	}
-	cfg, err := config.Load(func(k string) string { return vars[k] })
+	cfg, err := config.Load(func(k string) string { return vars[k] }, app.Sections())
 	if err != nil {
 		t.Fatal(err)
 	}

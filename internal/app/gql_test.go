@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fingraph/fingraph/internal/auth"
+	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
 	"github.com/fingraph/fingraph/providers/flanks/flankssim"
 )
 
@@ -72,7 +73,7 @@ func (s *testServer) tokenFor(t *testing.T, user string, roles ...auth.Role) str
 }
 
 // sim is the built-in Flanks simulator the server talks to.
-func (s *testServer) sim() *flankssim.Server { return s.app.Sandbox.Flanks() }
+func (s *testServer) sim() *flankssim.Server { return flanksadapter.SimServer(s.app.Sandbox) }
 
 // link completes a Flanks Link for bank in the simulator and exchanges the
 // code through the API as the given user, returning the credentials id.

@@ -17,11 +17,12 @@ import (
 // below that proves a foreign ID answers like an unknown one. The schema
 // walk fails when a new ID-taking field appears without an entry.
 var isolationCovered = map[string]string{
-	"Query.node":                    "node",
-	"Query.nodes":                   "nodes",
-	"Mutation.refreshCredentials":   "refreshCredentials",
-	"Mutation.forceCredentialsFlow": "forceCredentialsFlow",
-	"Mutation.deleteCredentials":    "deleteCredentials",
+	"Query.node":                      "node",
+	"Query.nodes":                     "nodes",
+	"Mutation.refreshCredentials":     "refreshCredentials",
+	"Mutation.forceCredentialsFlow":   "forceCredentialsFlow",
+	"Mutation.startCredentialsAction": "startCredentialsAction",
+	"Mutation.deleteCredentials":      "deleteCredentials",
 }
 
 func TestIsolationCoversEveryIDField(t *testing.T) {
@@ -79,6 +80,7 @@ func TestIsolation(t *testing.T) {
 		for _, m := range []string{
 			`mutation($id: ID!) { refreshCredentials(id: $id) { id } }`,
 			`mutation($id: ID!) { forceCredentialsFlow(id: $id, flow: RESET) { token } }`,
+			`mutation($id: ID!) { startCredentialsAction(id: $id, action: SCA) { token } }`,
 			`mutation($id: ID!) { deleteCredentials(id: $id) { deletedId } }`,
 		} {
 			r := s.gql(t, mallory, m, map[string]any{"id": c.ID}, nil)

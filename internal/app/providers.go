@@ -2,63 +2,132 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/config"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
-	"github.com/fingraph/fingraph/providers/flanks"
+	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
 )
+
+// kit is everything the server needs of one provider: its configuration
+// section, how to build its adapter, and how to start its simulator. This
+// table is the one place that names every provider; the engine, services,
+// GraphQL layer and configuration loader go through it.
+type kit struct {
+	name models.Provider
+	// legacyLinker serves the deprecated exchangeLinkCode mutation.
+	legacyLinker bool
+	section      func() config.Section
+	build        func(config.Section) (provider.Provider, error)
+	simulate     func(config.Section, sandbox.Options) (sandbox.Sim, error)
+}
+
+var kits = []kit{
+	{
+		name: models.ProviderFlanks, legacyLinker: true,
+		section: func() config.Section { return &flanksadapter.Config{} },
+		build: func(s config.Section) (provider.Provider, error) {
+			c, err := s.(*flanksadapter.Config).NewClient()
+			if err != nil {
+				return nil, err
+			}
+			return flanksadapter.New(c), nil
+		},
+		simulate: func(s config.Section, o sandbox.Options) (sandbox.Sim, error) {
+			return flanksadapter.StartSim(s.(*flanksadapter.Config), o)
+		},
+	},
+}
+
+// Sections returns a fresh configuration section for every provider, for
+// config.Load.
+func Sections() map[models.Provider]config.Section {
+	out := make(map[models.Provider]config.Section, len(kits))
+	for _, k := range kits {
+		out[k.name] = k.section()
+	}
+	return out
+}
+
+// StartSimulators starts the simulator of every provider whose base URL
+// is unset and points its section at it. The cli's sandbox command and the
+// app both use it.
+func StartSimulators(cfg config.Config, o sandbox.Options) (*sandbox.Sandbox, error) {
+	sb := sandbox.New()
+	for _, k := range kits {
+		sec := cfg.Providers[k.name]
+		if sec == nil || sec.Configured() {
+			continue
+		}
+		sim, err := k.simulate(sec, o)
+		if err != nil {
+			return nil, errors.Join(err, sb.Close())
+		}
+		sb.Add(sim)
+	}
+	return sb, nil
+}
 
 // startSandbox runs the built-in simulators for providers without a base
 // URL, pointing the configuration at them. Production never does this.
 func (a *App) startSandbox(ctx context.Context) error {
-	if !a.Config.Sandbox || a.Config.Flanks.BaseURL != "" {
+	if !a.Config.Sandbox {
 		return nil
 	}
-	sb, err := sandbox.Start(ctx, sandbox.Options{
-		ExtractionDelay: a.Config.SandboxDelay, HistoryDays: a.Config.SandboxHistory, Latency: a.Config.SandboxLatency,
-	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	sb, err := StartSimulators(a.Config, a.sandboxOptions())
 	if err != nil {
 		return fmt.Errorf("start sandbox: %w", err)
 	}
 	a.Sandbox = sb
-	a.closers = append(a.closers, func() error { sb.Close(); return nil })
-	a.Config.Flanks.BaseURL, a.Config.Flanks.ClientID, a.Config.Flanks.ClientSecret = sb.FlanksURL(), sb.FlanksClientID(), sb.FlanksClientSecret()
+	a.closers = append(a.closers, sb.Close)
 	return nil
 }
 
-// newFlanks builds the Flanks client from configuration.
-func newFlanks(c config.Flanks) (*flanks.Client, error) {
-	opts := []flanks.Option{
-		flanks.WithClientCredentials(c.ClientID, c.ClientSecret),
-		flanks.WithHTTPClient(&http.Client{Timeout: c.Timeout}),
-		flanks.WithTimeout(c.Timeout),
+func (a *App) sandboxOptions() sandbox.Options {
+	c := a.Config
+	return sandbox.Options{ExtractionDelay: c.SandboxDelay, HistoryDays: c.SandboxHistory,
+		Latency: c.SandboxLatency, DataDir: c.DataDir}
+}
+
+// newRegistry builds the adapter of every provider that has a base URL
+// (real or simulated); the others are left out, and asking for them
+// answers that the provider is not configured.
+func (a *App) newRegistry() (*provider.Registry, models.Provider, error) {
+	var ps []provider.Provider
+	var legacy models.Provider
+	for _, k := range kits {
+		sec := a.Config.Providers[k.name]
+		if sec == nil || !sec.Configured() {
+			continue
+		}
+		p, err := k.build(sec)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s client: %w", k.name, err)
+		}
+		ps = append(ps, p)
+		if k.legacyLinker {
+			legacy = k.name
+		}
 	}
-	if c.Username != "" {
-		opts = append(opts, flanks.WithPasswordGrant(c.Username, c.Password))
-	}
-	if c.JWE {
-		opts = append(opts, flanks.WithJWE(flanks.JWEConfig{JWKSURL: c.JWKSURL, Enc: flanks.ContentEncryption(c.JWEEnc)}))
-	}
-	return flanks.NewClient(c.BaseURL, opts...)
+	return provider.NewRegistry(ps...), legacy, nil
 }
 
 // newAggregate wires the providers behind the lazy-fetch cache.
-func (a *App) newAggregate(st *store.Store) (*aggregate.Service, error) {
-	fc, err := newFlanks(a.Config.Flanks)
-	if err != nil {
-		return nil, fmt.Errorf("flanks client: %w", err)
-	}
+func (a *App) newAggregate(st *store.Store, reg *provider.Registry) *aggregate.Service {
 	ttl := map[models.Product]time.Duration{}
 	for p, d := range a.Config.Cache.TTLs {
 		ttl[models.Product(p)] = d
 	}
-	return aggregate.New(st, []aggregate.Provider{aggregate.NewFlanks(fc)}, aggregate.Options{
+	return aggregate.New(st, reg, aggregate.Options{
 		TTL: ttl, DefaultTTL: a.Config.Cache.DefaultTTL, StaleBound: a.Config.Cache.StaleBound, Logger: a.logger,
-	}), nil
+	})
 }

@@ -30,6 +30,9 @@ var (
 	ErrSessionExpired = errors.New("session expired")
 	// ErrPending: the provider is still preparing the requested data.
 	ErrPending = errors.New("pending")
+	// ErrUnsupported: the provider of the object cannot do what was asked
+	// (a capability it lacks, e.g. listing institutions).
+	ErrUnsupported = errors.New("unsupported")
 )
 
 // Codes for extensions.code, one per sentinel; INTERNAL for the rest.
@@ -43,6 +46,7 @@ const (
 	CodeRateLimited         = "RATE_LIMITED"
 	CodeSessionExpired      = "ONBOARDING_SESSION_EXPIRED"
 	CodePending             = "PENDING"
+	CodeUnsupported         = "UNSUPPORTED"
 	CodeInternal            = "INTERNAL"
 )
 
@@ -60,6 +64,7 @@ var table = []struct {
 	{ErrRateLimited, CodeRateLimited, "rate limit exceeded, try again later"},
 	{ErrSessionExpired, CodeSessionExpired, "the session has expired"},
 	{ErrPending, CodePending, "the provider is still preparing this data"},
+	{ErrUnsupported, CodeUnsupported, "the provider does not support this"},
 }
 
 // Code returns the public code for err, or CodeInternal.

@@ -23,6 +23,7 @@ import (
 
 	"github.com/fingraph/fingraph/internal/app"
 	"github.com/fingraph/fingraph/internal/config"
+	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
 	"github.com/fingraph/fingraph/providers/flanks/flankssim"
 )
 
@@ -65,7 +66,7 @@ func Open(ctx context.Context, o Options) (*Env, error) {
 	for k, v := range o.Env {
 		vars[k] = v
 	}
-	cfg, err := config.Load(func(k string) string { return vars[k] })
+	cfg, err := config.Load(func(k string) string { return vars[k] }, app.Sections())
 	if err != nil {
 		return nil, fmt.Errorf("benchkit: config: %w", err)
 	}
@@ -88,7 +89,7 @@ func Open(ctx context.Context, o Options) (*Env, error) {
 func (e *Env) Close() error { return e.App.Close() }
 
 // Sim is the Flanks simulator the app talks to.
-func (e *Env) Sim() *flankssim.Server { return e.App.Sandbox.Flanks() }
+func (e *Env) Sim() *flankssim.Server { return flanksadapter.SimServer(e.App.Sandbox) }
 
 // RequestBody is the JSON body of a GraphQL POST.
 func RequestBody(query string, vars map[string]any) []byte {

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/fingraph/fingraph/internal/app"
 	"github.com/fingraph/fingraph/internal/config"
 )
 
@@ -125,7 +126,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 func loadConfig(env Env) (config.Config, error) {
-	return config.Load(env.Getenv)
+	return config.Load(env.Getenv, app.Sections())
 }
 
 func runVersion(_ context.Context, env Env, args []string) error {

@@ -3,7 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
+	"github.com/fingraph/fingraph/internal/app"
+	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/internal/sandbox"
 )
 
@@ -12,7 +16,7 @@ func runSandbox(ctx context.Context, env Env, args []string) error {
 		"Run only the provider simulators on loopback and print their URLs and\n"+
 			"credentials, for frontend work against the providers' wire protocols.\n"+
 			"Stops on SIGTERM or Ctrl-C.")
-	addr := fs.String("addr", "127.0.0.1:0", "Flanks simulator listen address (port 0: any free port)")
+	addr := fs.String("addr", "127.0.0.1:0", "simulators' listen address (port 0: a free port each)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -20,19 +24,28 @@ func runSandbox(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sb, err := sandbox.Start(ctx, sandbox.Options{
+	cfg.Providers = app.Sections() // every simulator, whatever the environment says
+	for _, sec := range cfg.Providers {
+		sec.Load(config.NewReader(func(string) string { return "" }))
+	}
+	sb, err := app.StartSimulators(cfg, sandbox.Options{
 		Addr: *addr, ExtractionDelay: cfg.SandboxDelay, HistoryDays: cfg.SandboxHistory, Latency: cfg.SandboxLatency,
+		DataDir: cfg.DataDir,
 	})
 	if err != nil {
 		return err
 	}
 	defer sb.Close()
 	for _, e := range sb.Describe() {
-		fmt.Fprintf(env.Stdout, "%s simulator: %s\n  client id:     %s\n  client secret: %s\n", e.Name, e.BaseURL, e.ClientID, e.ClientSecret)
-		fmt.Fprintf(env.Stdout, "  link a bank:   curl -s -X POST %s/sandbox/link/complete -H 'Content-Type: application/json' -d '{\"bank\":\"testbank\"}'\n", e.BaseURL)
-		fmt.Fprintf(env.Stdout, "  inject faults: curl -s -X POST %s/sandbox/faults -H 'Content-Type: application/json' -d '{\"latency_ms\":300}'\n", e.BaseURL)
+		fmt.Fprintf(env.Stdout, "%s simulator: %s\n", e.Name, e.BaseURL)
+		for _, k := range slices.Sorted(maps.Keys(e.Settings)) {
+			fmt.Fprintf(env.Stdout, "  %s=%s\n", k, e.Settings[k])
+		}
+		for _, h := range e.Hints {
+			fmt.Fprintf(env.Stdout, "  %s\n", h)
+		}
 	}
-	fmt.Fprintln(env.Stdout, "Point fingraph at it with FLANKS_BASE_URL, FLANKS_CLIENT_ID and FLANKS_CLIENT_SECRET.")
+	fmt.Fprintln(env.Stdout, "Point fingraph at a simulator with the variables listed under it.")
 	<-ctx.Done()
 	return nil
 }

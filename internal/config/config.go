@@ -6,6 +6,7 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fingraph/fingraph/internal/secrets"
+	"github.com/fingraph/fingraph/models"
 )
 
 // Env names the deployment environment.
@@ -50,7 +52,22 @@ type Config struct {
 	Limits  Limits
 	Cache   Cache
 	Auth    Auth
-	Flanks  Flanks
+	// Providers are the provider sections, by provider name, as the
+	// caller of Load listed them (internal/app's provider table).
+	Providers map[models.Provider]Section
+}
+
+// Section is one provider's part of the configuration, owned by its
+// adapter package: it reads its own variables (PROVIDER_BASE_URL, keys,
+// timeouts) and validates them. A section whose base URL is unset means
+// "use the built-in simulator" outside production.
+type Section interface {
+	// Load reads the section's variables.
+	Load(r *Reader)
+	// Validate checks them; it returns an *Error naming the variable.
+	Validate(env Env) error
+	// Configured reports whether a real provider base URL is set.
+	Configured() bool
 }
 
 // Secrets are the keys protecting secrets at rest. Empty in development
@@ -88,19 +105,6 @@ type Auth struct {
 	Audience  string // AUTH_AUDIENCE
 }
 
-// Flanks configures the Flanks provider client.
-type Flanks struct {
-	BaseURL      string // FLANKS_BASE_URL (empty: the built-in sandbox)
-	ClientID     string // FLANKS_CLIENT_ID
-	ClientSecret string // FLANKS_CLIENT_SECRET
-	Username     string // FLANKS_USERNAME: legacy password-grant Apps only
-	Password     string // FLANKS_PASSWORD
-	JWE          bool   // FLANKS_JWE
-	JWKSURL      string // FLANKS_JWKS_URL
-	JWEEnc       string // FLANKS_JWE_ENC: A256CBC-HS512 or A256GCM
-	Timeout      time.Duration
-}
-
 // Error reports one invalid environment variable. Its message is a single
 // line naming the variable, suitable for printing before exiting with
 // status 2.
@@ -112,65 +116,58 @@ type Error struct {
 func (e *Error) Error() string { return e.Var + ": " + e.Msg }
 
 // Load reads the configuration through getenv (os.Getenv in production,
-// a map lookup in tests) and validates it.
-func Load(getenv func(string) string) (Config, error) {
-	r := reader{getenv: getenv}
+// a map lookup in tests) and validates it, the provider sections included.
+func Load(getenv func(string) string, sections map[models.Provider]Section) (Config, error) {
+	r := NewReader(getenv)
 	c := Config{
-		Env:             Env(strings.ToLower(r.str("FINGRAPH_ENV", string(EnvDevelopment)))),
-		Addr:            r.str("FINGRAPH_ADDR", "127.0.0.1:8080"),
-		DataDir:         r.str("FINGRAPH_DATA_DIR", "data"),
-		DatabaseURL:     r.str("DATABASE_URL", ""),
-		LogLevel:        strings.ToLower(r.str("FINGRAPH_LOG_LEVEL", "info")),
-		ShutdownTimeout: r.duration("FINGRAPH_SHUTDOWN_TIMEOUT", 30*time.Second),
-		RequestTimeout:  r.duration("FINGRAPH_REQUEST_TIMEOUT", 10*time.Second),
-		MaxBodyBytes:    r.int64("FINGRAPH_MAX_BODY_BYTES", 1<<20),
-		SandboxDelay:    r.duration("FINGRAPH_SANDBOX_EXTRACTION_DELAY", 0),
-		SandboxHistory:  int(r.int64("FINGRAPH_SANDBOX_HISTORY_DAYS", 730)),
-		SandboxLatency:  r.duration("FINGRAPH_SANDBOX_LATENCY", 0),
-		E2EKeys:         r.str("FINGRAPH_E2E_KEYS", ""),
-		SafelistFile:    r.str("FINGRAPH_SAFELIST_FILE", ""),
+		Env:             Env(strings.ToLower(r.Str("FINGRAPH_ENV", string(EnvDevelopment)))),
+		Addr:            r.Str("FINGRAPH_ADDR", "127.0.0.1:8080"),
+		DataDir:         r.Str("FINGRAPH_DATA_DIR", "data"),
+		DatabaseURL:     r.Str("DATABASE_URL", ""),
+		LogLevel:        strings.ToLower(r.Str("FINGRAPH_LOG_LEVEL", "info")),
+		ShutdownTimeout: r.Duration("FINGRAPH_SHUTDOWN_TIMEOUT", 30*time.Second),
+		RequestTimeout:  r.Duration("FINGRAPH_REQUEST_TIMEOUT", 10*time.Second),
+		MaxBodyBytes:    r.Int64("FINGRAPH_MAX_BODY_BYTES", 1<<20),
+		SandboxDelay:    r.Duration("FINGRAPH_SANDBOX_EXTRACTION_DELAY", 0),
+		SandboxHistory:  int(r.Int64("FINGRAPH_SANDBOX_HISTORY_DAYS", 730)),
+		SandboxLatency:  r.Duration("FINGRAPH_SANDBOX_LATENCY", 0),
+		E2EKeys:         r.Str("FINGRAPH_E2E_KEYS", ""),
+		SafelistFile:    r.Str("FINGRAPH_SAFELIST_FILE", ""),
 		Secrets: Secrets{
-			MasterKey:         r.str("FINGRAPH_MASTER_KEY", ""),
-			MasterKeyPrevious: r.str("FINGRAPH_MASTER_KEY_PREVIOUS", ""),
-			IndexKey:          r.str("FINGRAPH_INDEX_KEY", ""),
+			MasterKey:         r.Str("FINGRAPH_MASTER_KEY", ""),
+			MasterKeyPrevious: r.Str("FINGRAPH_MASTER_KEY_PREVIOUS", ""),
+			IndexKey:          r.Str("FINGRAPH_INDEX_KEY", ""),
 		},
 		Limits: Limits{
 			// Depth 12 fits the deepest useful path, me > credentials > edges >
 			// node > accounts > edges > node > transactions > edges > node > field.
-			MaxDepth:      int(r.int64("FINGRAPH_MAX_DEPTH", 12)),
-			MaxAliases:    int(r.int64("FINGRAPH_MAX_ALIASES", 15)),
-			MaxDirectives: int(r.int64("FINGRAPH_MAX_DIRECTIVES", 50)),
-			MaxTokens:     int(r.int64("FINGRAPH_MAX_TOKENS", 1000)),
-			MaxCost:       int(r.int64("FINGRAPH_MAX_COST", 10000)),
-			RateBurst:     float64(r.int64("FINGRAPH_RATE_BURST", 20000)),
-			RatePerSecond: float64(r.int64("FINGRAPH_RATE_PER_SECOND", 1000)),
+			MaxDepth:      int(r.Int64("FINGRAPH_MAX_DEPTH", 12)),
+			MaxAliases:    int(r.Int64("FINGRAPH_MAX_ALIASES", 15)),
+			MaxDirectives: int(r.Int64("FINGRAPH_MAX_DIRECTIVES", 50)),
+			MaxTokens:     int(r.Int64("FINGRAPH_MAX_TOKENS", 1000)),
+			MaxCost:       int(r.Int64("FINGRAPH_MAX_COST", 10000)),
+			RateBurst:     float64(r.Int64("FINGRAPH_RATE_BURST", 20000)),
+			RatePerSecond: float64(r.Int64("FINGRAPH_RATE_PER_SECOND", 1000)),
 		},
 		Cache: Cache{
-			DefaultTTL: r.duration("FINGRAPH_CACHE_TTL", 15*time.Minute),
-			TTLs:       r.durations("FINGRAPH_CACHE_TTLS"),
-			StaleBound: r.duration("FINGRAPH_STALE_BOUND", 24*time.Hour),
+			DefaultTTL: r.Duration("FINGRAPH_CACHE_TTL", 15*time.Minute),
+			TTLs:       r.Durations("FINGRAPH_CACHE_TTLS"),
+			StaleBound: r.Duration("FINGRAPH_STALE_BOUND", 24*time.Hour),
 		},
 		Auth: Auth{
-			JWKSURL:   r.str("AUTH_JWKS_URL", ""),
-			PublicKey: r.str("AUTH_PUBLIC_KEY", ""),
-			Issuer:    r.str("AUTH_ISSUER", ""),
-			Audience:  r.str("AUTH_AUDIENCE", ""),
+			JWKSURL:   r.Str("AUTH_JWKS_URL", ""),
+			PublicKey: r.Str("AUTH_PUBLIC_KEY", ""),
+			Issuer:    r.Str("AUTH_ISSUER", ""),
+			Audience:  r.Str("AUTH_AUDIENCE", ""),
 		},
-		Flanks: Flanks{
-			BaseURL:      r.str("FLANKS_BASE_URL", ""),
-			ClientID:     r.str("FLANKS_CLIENT_ID", ""),
-			ClientSecret: r.str("FLANKS_CLIENT_SECRET", ""),
-			Username:     r.str("FLANKS_USERNAME", ""),
-			Password:     r.str("FLANKS_PASSWORD", ""),
-			JWE:          r.bool("FLANKS_JWE", false),
-			JWKSURL:      r.str("FLANKS_JWKS_URL", "https://api.flanks.io/.well-known/jwks.json"),
-			JWEEnc:       r.str("FLANKS_JWE_ENC", "A256CBC-HS512"),
-			Timeout:      r.duration("FLANKS_TIMEOUT", 30*time.Second),
-		},
+		Providers: sections,
 	}
-	c.Introspection = r.bool("FINGRAPH_INTROSPECTION", c.Env != EnvProduction)
-	c.Limits.Suggestions = r.bool("FINGRAPH_SUGGESTIONS", c.Env != EnvProduction)
-	c.Sandbox = r.bool("FINGRAPH_SANDBOX", c.Env != EnvProduction)
+	c.Introspection = r.Bool("FINGRAPH_INTROSPECTION", c.Env != EnvProduction)
+	c.Limits.Suggestions = r.Bool("FINGRAPH_SUGGESTIONS", c.Env != EnvProduction)
+	c.Sandbox = r.Bool("FINGRAPH_SANDBOX", c.Env != EnvProduction)
+	for _, sec := range sections {
+		sec.Load(r)
+	}
 	if r.err != nil {
 		return Config{}, r.err
 	}
@@ -181,10 +178,15 @@ func Load(getenv func(string) string) (Config, error) {
 func (c Config) Validate() error {
 	checks := []func() error{
 		c.validateEnv, c.validateAddr, c.validateDatabase, c.validateLimits, c.validateCache, c.validateSecrets,
-		c.validateAuth, c.validateFlanks,
+		c.validateAuth,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
+			return err
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Providers)) {
+		if err := c.Providers[name].Validate(c.Env); err != nil {
 			return err
 		}
 	}
@@ -284,12 +286,6 @@ func (c Config) validateLimits() error {
 	return nil
 }
 
-// CacheProducts are the product names FINGRAPH_CACHE_TTLS accepts.
-var CacheProducts = []string{
-	"status", "accounts", "transactions", "portfolios", "investments", "investment_transactions",
-	"liabilities", "liability_transactions", "cards", "card_transactions", "identity", "holders", "mifid",
-}
-
 func (c Config) validateCache() error {
 	if c.Cache.DefaultTTL <= 0 {
 		return &Error{"FINGRAPH_CACHE_TTL", "must be positive"}
@@ -297,9 +293,14 @@ func (c Config) validateCache() error {
 	if c.Cache.StaleBound <= 0 {
 		return &Error{"FINGRAPH_STALE_BOUND", "must be positive"}
 	}
+	known := models.CacheProducts()
 	for p, d := range c.Cache.TTLs {
-		if !slices.Contains(CacheProducts, p) {
-			return &Error{"FINGRAPH_CACHE_TTLS", fmt.Sprintf("unknown product %q (want one of %s)", p, strings.Join(CacheProducts, ", "))}
+		if !slices.Contains(known, models.Product(p)) {
+			names := make([]string, len(known))
+			for i, k := range known {
+				names[i] = string(k)
+			}
+			return &Error{"FINGRAPH_CACHE_TTLS", fmt.Sprintf("unknown product %q (want one of %s)", p, strings.Join(names, ", "))}
 		}
 		if d <= 0 {
 			return &Error{"FINGRAPH_CACHE_TTLS", fmt.Sprintf("TTL of %s must be positive", p)}
@@ -335,7 +336,7 @@ func (c Config) validateAuth() error {
 		return &Error{"AUTH_PUBLIC_KEY", "set either AUTH_JWKS_URL or AUTH_PUBLIC_KEY, not both"}
 	}
 	if a.JWKSURL != "" {
-		if err := checkHTTPURL(a.JWKSURL); err != nil {
+		if err := CheckHTTPURL(a.JWKSURL); err != nil {
 			return &Error{"AUTH_JWKS_URL", err.Error()}
 		}
 	}
@@ -348,38 +349,8 @@ func (c Config) validateAuth() error {
 	return nil
 }
 
-func (c Config) validateFlanks() error {
-	f := c.Flanks
-	if f.BaseURL == "" {
-		if c.Env == EnvProduction {
-			return &Error{"FLANKS_BASE_URL", "is required when FINGRAPH_ENV=production (the sandbox is for development)"}
-		}
-		return nil
-	}
-	if err := checkHTTPURL(f.BaseURL); err != nil {
-		return &Error{"FLANKS_BASE_URL", err.Error()}
-	}
-	if f.ClientID == "" || f.ClientSecret == "" {
-		return &Error{"FLANKS_CLIENT_ID", "FLANKS_CLIENT_ID and FLANKS_CLIENT_SECRET are required with FLANKS_BASE_URL"}
-	}
-	if (f.Username == "") != (f.Password == "") {
-		return &Error{"FLANKS_USERNAME", "FLANKS_USERNAME and FLANKS_PASSWORD go together (password grant)"}
-	}
-	if f.JWE {
-		if err := checkHTTPURL(f.JWKSURL); err != nil {
-			return &Error{"FLANKS_JWKS_URL", err.Error()}
-		}
-	}
-	if f.JWEEnc != "A256CBC-HS512" && f.JWEEnc != "A256GCM" {
-		return &Error{"FLANKS_JWE_ENC", fmt.Sprintf("must be A256CBC-HS512 or A256GCM, not %q", f.JWEEnc)}
-	}
-	if f.Timeout <= 0 {
-		return &Error{"FLANKS_TIMEOUT", "must be positive"}
-	}
-	return nil
-}
-
-func checkHTTPURL(s string) error {
+// CheckHTTPURL returns an error unless s is an absolute http(s) URL.
+func CheckHTTPURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("must be an http(s) URL, not %q", s)

@@ -10,7 +10,7 @@ import (
 const key32 = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA="
 
 func load(env map[string]string) (Config, error) {
-	return Load(func(k string) string { return env[k] })
+	return Load(func(k string) string { return env[k] }, nil)
 }
 
 func TestDefaults(t *testing.T) {
@@ -33,7 +33,6 @@ func TestProductionDefaults(t *testing.T) {
 	c, err := load(map[string]string{
 		"FINGRAPH_ENV": "production", "DATABASE_URL": "postgres://db/fingraph",
 		"AUTH_JWKS_URL": "https://id.example.com/jwks.json", "AUTH_ISSUER": "i", "AUTH_AUDIENCE": "a",
-		"FLANKS_BASE_URL": "https://api.flanks.io", "FLANKS_CLIENT_ID": "id", "FLANKS_CLIENT_SECRET": "s",
 		"FINGRAPH_MASTER_KEY": key32, "FINGRAPH_INDEX_KEY": key32,
 	})
 	if err != nil {
@@ -70,15 +69,11 @@ func TestInvalid(t *testing.T) {
 		{"both auth keys", map[string]string{"AUTH_JWKS_URL": "https://x/j", "AUTH_PUBLIC_KEY": "k"}, "AUTH_PUBLIC_KEY"},
 		{"jwks without issuer", map[string]string{"AUTH_JWKS_URL": "https://x/j"}, "AUTH_ISSUER"},
 		{"jwks not http", map[string]string{"AUTH_JWKS_URL": "ftp://x/j", "AUTH_ISSUER": "i", "AUTH_AUDIENCE": "a"}, "AUTH_JWKS_URL"},
-		{"flanks url without credentials", map[string]string{"FLANKS_BASE_URL": "https://api.flanks.io"}, "FLANKS_CLIENT_ID"},
-		{"flanks bad url", map[string]string{"FLANKS_BASE_URL": "api.flanks.io"}, "FLANKS_BASE_URL"},
 		{"bad cache ttls", map[string]string{"FINGRAPH_CACHE_TTLS": "accounts:5m"}, "FINGRAPH_CACHE_TTLS"},
 		{"unknown cache product", map[string]string{"FINGRAPH_CACHE_TTLS": "stocks=5m"}, "FINGRAPH_CACHE_TTLS"},
 		{"zero cache ttl", map[string]string{"FINGRAPH_CACHE_TTL": "0s"}, "FINGRAPH_CACHE_TTL"},
 		{"zero depth", map[string]string{"FINGRAPH_MAX_DEPTH": "0"}, "FINGRAPH_MAX_DEPTH"},
 		{"burst below max cost", map[string]string{"FINGRAPH_MAX_COST": "5000", "FINGRAPH_RATE_BURST": "100"}, "FINGRAPH_RATE_BURST"},
-		{"flanks username without password", map[string]string{"FLANKS_BASE_URL": "https://a", "FLANKS_CLIENT_ID": "i", "FLANKS_CLIENT_SECRET": "s", "FLANKS_USERNAME": "api@example.com"}, "FLANKS_USERNAME"},
-		{"flanks bad enc", map[string]string{"FLANKS_BASE_URL": "https://a", "FLANKS_CLIENT_ID": "i", "FLANKS_CLIENT_SECRET": "s", "FLANKS_JWE_ENC": "A128GCM"}, "FLANKS_JWE_ENC"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

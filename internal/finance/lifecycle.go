@@ -9,6 +9,7 @@ import (
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/auth"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 )
 
@@ -44,14 +45,16 @@ func (s *Service) writable(ctx context.Context, id string) (*models.Credentials,
 	return c, nil
 }
 
-// LinkCredentials exchanges a Flanks Link code for credentials owned by
-// the caller. delayed reports the provider's 202: exchange again later.
-func (s *Service) LinkCredentials(ctx context.Context, code string) (c *models.Credentials, delayed bool, err error) {
-	p, ok := auth.FromContext(ctx)
+// LinkCredentials links credentials of provider p, owned by the caller, by
+// the code the provider's own UI handed the frontend (sent in plaintext or
+// as a JWE to our published key). delayed reports that the provider holds
+// the credentials back for now: link with the same code again later.
+func (s *Service) LinkCredentials(ctx context.Context, p models.Provider, code string) (c *models.Credentials, delayed bool, err error) {
+	caller, ok := auth.FromContext(ctx)
 	if !ok {
 		return nil, false, apperr.ErrUnauthenticated
 	}
-	if _, err := writer(ctx, p.UserID); err != nil {
+	if _, err := writer(ctx, caller.UserID); err != nil {
 		return nil, false, err
 	}
 	if code, err = s.reveal(code); err != nil {
@@ -60,10 +63,20 @@ func (s *Service) LinkCredentials(ctx context.Context, code string) (c *models.C
 	if code == "" {
 		return nil, false, apperr.Invalid("code must not be empty")
 	}
-	if err := s.store.TouchUser(ctx, p.UserID, time.Now().UTC()); err != nil {
+	if err := s.store.TouchUser(ctx, caller.UserID, time.Now().UTC()); err != nil {
 		return nil, false, err
 	}
-	return s.agg.LinkCredentials(ctx, p.UserID, models.ProviderFlanks, code)
+	return s.agg.LinkCredentials(ctx, caller.UserID, p, code)
+}
+
+// LinkLegacyCode serves the deprecated exchangeLinkCode, which predates
+// other providers: it links through the provider configured as the legacy
+// linker.
+func (s *Service) LinkLegacyCode(ctx context.Context, code string) (*models.Credentials, bool, error) {
+	if s.legacyLinker == "" {
+		return nil, false, &apperr.Error{Kind: apperr.ErrUnsupported, Public: "use linkCredentials"}
+	}
+	return s.LinkCredentials(ctx, s.legacyLinker, code)
 }
 
 // Refresh fetches status and every cached product now; id is global.
@@ -84,14 +97,14 @@ func (s *Service) Refresh(ctx context.Context, id string) (*models.Credentials, 
 	return fresh, partial(err, warn)
 }
 
-// ForceFlow starts a provider flow needing the user and returns its token;
-// id is global.
-func (s *Service) ForceFlow(ctx context.Context, id, flow string) (string, error) {
+// StartAction starts a flow needing the user (provider.Action) and returns
+// what the provider's UI needs; id is global.
+func (s *Service) StartAction(ctx context.Context, id string, action provider.Action) (string, error) {
 	c, err := s.writable(ctx, id)
 	if err != nil {
 		return "", err
 	}
-	return s.agg.ForceFlow(ctx, c, flow)
+	return s.agg.StartAction(ctx, c, string(action))
 }
 
 // Delete erases every cached row of the credentials and has them deleted
@@ -106,7 +119,7 @@ func (s *Service) Delete(ctx context.Context, id string) (bool, error) {
 }
 
 // Entities lists the institutions reachable through a provider.
-func (s *Service) Entities(ctx context.Context, p models.Provider) ([]aggregate.Entity, error) {
+func (s *Service) Entities(ctx context.Context, p models.Provider) ([]provider.Entity, error) {
 	if _, err := scopeOf(ctx); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,9 @@ type Service struct {
 	store  *store.Store
 	agg    *aggregate.Service
 	opener Opener
+	// legacyLinker is the provider the deprecated exchangeLinkCode links
+	// through ("" when none).
+	legacyLinker models.Provider
 }
 
 // Opener decrypts end-to-end encrypted values (compact JWE) that clients
@@ -34,9 +37,10 @@ type Opener interface {
 }
 
 // New returns a Service; opener may be nil when end-to-end encryption is
-// off, in which case encrypted inputs are refused.
-func New(st *store.Store, agg *aggregate.Service, opener Opener) *Service {
-	return &Service{store: st, agg: agg, opener: opener}
+// off, in which case encrypted inputs are refused. legacyLinker names the
+// provider of the deprecated exchangeLinkCode ("" for none).
+func New(st *store.Store, agg *aggregate.Service, opener Opener, legacyLinker models.Provider) *Service {
+	return &Service{store: st, agg: agg, opener: opener, legacyLinker: legacyLinker}
 }
 
 // reveal returns a sensitive input in plaintext: as is, or decrypted when

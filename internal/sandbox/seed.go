@@ -10,25 +10,17 @@ import (
 
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/store"
-	"github.com/fingraph/fingraph/models"
-	"github.com/fingraph/fingraph/providers/flanks/flankssim"
 )
 
-// DemoExternalID is the Flanks external_id of the demo credentials.
+// DemoExternalID is the external id of the demo credentials.
 const DemoExternalID = "demo-user-1"
 
-// demoBanks are the institutions the demo user is linked to.
-var demoBanks = []string{"testbank", "bbva"}
-
-// SeedDemo gives userID linked Flanks credentials at each demo bank, in
-// the simulator and in the database, through the aggregate service. It is
-// idempotent and safe on every start with the same data directory.
-//
-// The simulator keeps its credentials in memory, so each start re-creates
-// them; their credentials_token is pinned to a value derived from (seed,
-// bank, external id) rather than generated, so the row stored by an
-// earlier start (found by provider and token) keeps working unchanged and
-// the simulator returns the same data for it.
+// SeedDemo gives userID linked credentials in every simulator, in the
+// simulator and in the database, through the aggregate service. It is
+// idempotent and safe on every start with the same data directory: the
+// simulators keep their state in memory, so each start re-creates the
+// demo connections with handles derived from the seed (DemoRef), and the
+// rows stored by an earlier start keep working unchanged.
 func SeedDemo(ctx context.Context, sb *Sandbox, agg *aggregate.Service, st *store.Store, userID string) error {
 	if sb == nil {
 		return errors.New("sandbox: SeedDemo needs a running sandbox")
@@ -36,26 +28,30 @@ func SeedDemo(ctx context.Context, sb *Sandbox, agg *aggregate.Service, st *stor
 	if err := st.TouchUser(ctx, userID, time.Now().UTC()); err != nil {
 		return fmt.Errorf("sandbox: demo user: %w", err)
 	}
-	for _, bank := range demoBanks {
-		token := demoToken(sb.seed, bank, DemoExternalID)
-		_, err := sb.flanks.AddCredentials(flankssim.NewCredentials{
-			Token: token, Bank: bank, ExternalID: DemoExternalID,
-		})
-		if err != nil && !errors.Is(err, flankssim.ErrAlreadyExists) {
-			return fmt.Errorf("sandbox: demo credentials at %s: %w", bank, err)
-		}
-		_, err = agg.AttachCredentials(ctx, userID, models.ProviderFlanks, token, DemoExternalID)
+	for _, sim := range sb.sims {
+		links, err := sim.DemoLinks(ctx, DemoExternalID)
 		if err != nil {
-			return fmt.Errorf("sandbox: link demo credentials at %s: %w", bank, err)
+			return fmt.Errorf("sandbox: demo credentials at %s: %w", sim.Provider(), err)
+		}
+		for i := range links {
+			if _, err := agg.AttachCredentials(ctx, userID, sim.Provider(), &links[i]); err != nil {
+				return fmt.Errorf("sandbox: link demo credentials at %s: %w", sim.Provider(), err)
+			}
 		}
 	}
 	return nil
 }
 
-// demoToken derives a UUID-shaped credentials_token. Sandbox data only: it
-// is predictable on purpose.
-func demoToken(seed int64, bank, externalID string) string {
-	sum := sha256.Sum256(fmt.Appendf(nil, "fingraph-sandbox/%d/%s/%s", seed, bank, externalID))
+// DemoRef derives a UUID-shaped provider handle from the seed and parts
+// (institution, external id). Sandbox data only: it is predictable on
+// purpose, so a restart re-creates the same handles.
+func DemoRef(seed int64, parts ...string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "fingraph-sandbox/%d", seed)
+	for _, p := range parts {
+		fmt.Fprintf(h, "/%s", p)
+	}
+	sum := h.Sum(nil)
 	sum[6] = sum[6]&0x0f | 0x40
 	sum[8] = sum[8]&0x3f | 0x80
 	hi, lo := binary.BigEndian.Uint64(sum[:8]), binary.BigEndian.Uint64(sum[8:16])

@@ -24,10 +24,10 @@ func (s *Store) DueErasures(ctx context.Context, now time.Time, limit int) ([]mo
 }
 
 // ConfirmErasure marks the provider-side delete done and blanks the
-// provider handle, which nothing needs any more.
+// provider handle and state, which nothing needs any more.
 func (s *Store) ConfirmErasure(ctx context.Context, id string, at time.Time) error {
 	return s.updateErasure(ctx, id, map[string]any{
-		"upstream_confirmed_at": at, "provider_ref": "", "last_error": "",
+		"upstream_confirmed_at": at, "provider_ref": "", "provider_state": nil, "last_error": "",
 		"attempts": gorm.Expr("attempts + 1"),
 	})
 }

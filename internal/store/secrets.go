@@ -67,6 +67,9 @@ func (p *SecretsPlugin) open(tx *gorm.DB) {
 func (p *SecretsPlugin) sealRow(row any) error {
 	switch r := row.(type) {
 	case *models.Credentials:
+		if err := p.sealState(&r.ProviderStateSealed, r.ProviderState, stateBinding(r)); err != nil {
+			return err
+		}
 		if r.ProviderRef == "" {
 			return nil
 		}
@@ -94,6 +97,9 @@ func (p *SecretsPlugin) sealRow(row any) error {
 		}
 		r.DocumentNumberSealed = &sealed
 	case *models.Erasure:
+		if err := p.sealState(&r.ProviderStateSealed, r.ProviderState, erasureStateBinding(r.ID)); err != nil {
+			return err
+		}
 		if r.ProviderRef == "" {
 			return nil
 		}
@@ -109,6 +115,11 @@ func (p *SecretsPlugin) sealRow(row any) error {
 func (p *SecretsPlugin) openRow(row any) error {
 	switch r := row.(type) {
 	case *models.Credentials:
+		state, err := p.openState(r.ProviderStateSealed, stateBinding(r))
+		if err != nil {
+			return fmt.Errorf("store: open provider_state of credentials %s: %w", r.ID, err)
+		}
+		r.ProviderState = state
 		if r.ProviderRefSealed == "" {
 			return nil
 		}
@@ -127,6 +138,11 @@ func (p *SecretsPlugin) openRow(row any) error {
 		}
 		r.DocumentNumber = &doc
 	case *models.Erasure:
+		state, err := p.openState(r.ProviderStateSealed, erasureStateBinding(r.ID))
+		if err != nil {
+			return fmt.Errorf("store: open provider_state of erasure %s: %w", r.ID, err)
+		}
+		r.ProviderState = state
 		if r.ProviderRefSealed == "" {
 			return nil
 		}
@@ -148,12 +164,48 @@ func (p *SecretsPlugin) openValue(v string, b secrets.Binding) (string, error) {
 	return p.ring.OpenString(v, b)
 }
 
+// sealState seals a provider state document into *dst (NULL when empty).
+func (p *SecretsPlugin) sealState(dst **string, state models.JSON, b secrets.Binding) error {
+	if len(state) == 0 {
+		*dst = nil
+		return nil
+	}
+	sealed, err := p.ring.SealString(string(state), b)
+	if err != nil {
+		return fmt.Errorf("store: seal provider_state: %w", err)
+	}
+	*dst = &sealed
+	return nil
+}
+
+// openState opens a sealed provider state document; NULL is no document.
+func (p *SecretsPlugin) openState(sealed *string, b secrets.Binding) (models.JSON, error) {
+	if sealed == nil || *sealed == "" {
+		return nil, nil
+	}
+	v, err := p.ring.OpenString(*sealed, b)
+	if err != nil {
+		return nil, err
+	}
+	return models.JSON(v), nil
+}
+
 func (p *SecretsPlugin) refIndex(provider models.Provider, ref string) string {
 	return p.ring.BlindIndex(refIndexPurpose, []byte(string(provider)+"\x00"+ref))
 }
 
 func credentialsBinding(c *models.Credentials) secrets.Binding {
 	return secrets.Binding{Tenant: c.UserID, Table: "credentials", Column: "provider_ref", RowID: c.ID}
+}
+
+// stateBinding binds the provider state document to its credentials row.
+func stateBinding(c *models.Credentials) secrets.Binding {
+	return secrets.Binding{Tenant: c.UserID, Table: "credentials", Column: "provider_state", RowID: c.ID}
+}
+
+// erasureStateBinding binds a pending erasure's provider state to its row.
+func erasureStateBinding(id string) secrets.Binding {
+	return secrets.Binding{Tenant: "erasures", Table: "erasures", Column: "provider_state", RowID: id}
 }
 
 // erasureBinding binds a pending erasure's provider handle to its row; an

@@ -39,6 +39,14 @@ func (s *Store) RotateSecrets(ctx context.Context) (RotateStats, error) {
 	if err != nil {
 		return st, err
 	}
+	state := func(r sealedRow) secrets.Binding {
+		return secrets.Binding{Tenant: r.UserID, Table: "credentials", Column: "provider_state", RowID: r.ID}
+	}
+	n, err := s.rotateColumn(ctx, p, "credentials", "id", "user_id", "provider_state", state, false)
+	st.Credentials += n
+	if err != nil {
+		return st, err
+	}
 	ident := func(r sealedRow) secrets.Binding {
 		return secrets.Binding{Tenant: r.UserID, Table: "identities", Column: "document_number", RowID: r.ID}
 	}
@@ -48,6 +56,12 @@ func (s *Store) RotateSecrets(ctx context.Context) (RotateStats, error) {
 	}
 	erased := func(r sealedRow) secrets.Binding { return erasureBinding(r.ID) }
 	st.Erasures, err = s.rotateColumn(ctx, p, "erasures", "id", "''", "provider_ref", erased, false)
+	if err != nil {
+		return st, err
+	}
+	erasedState := func(r sealedRow) secrets.Binding { return erasureStateBinding(r.ID) }
+	n, err = s.rotateColumn(ctx, p, "erasures", "id", "''", "provider_state", erasedState, false)
+	st.Erasures += n
 	return st, err
 }
 

@@ -48,13 +48,13 @@ func (s *Store) CredentialsByProviderRef(ctx context.Context, p models.Provider,
 
 // credentialsStatusColumns are the columns UpdateCredentialsStatus writes.
 var credentialsStatusColumns = []string{
-	"pending", "blocked", "sca_required", "reset_required",
+	"entity_id", "entity_name", "pending", "blocked", "sca_required", "reset_required", "required_actions", "consent_expires_at",
 	"product_status", "last_update_at", "provider_created_at", "updated_at",
 }
 
-// UpdateCredentialsStatus writes the provider-reported state of c (pending,
-// blocked, sca/reset required, per-product flags, last update, provider
-// creation time) and c.UpdatedAt.
+// UpdateCredentialsStatus writes the provider-reported state of c
+// (institution, pending, blocked, required actions, consent expiry,
+// per-product flags, last update, provider creation time) and c.UpdatedAt.
 func (s *Store) UpdateCredentialsStatus(ctx context.Context, c *models.Credentials) error {
 	res := s.db.WithContext(ctx).Model(&models.Credentials{}).Where("id = ?", c.ID).
 		Select(credentialsStatusColumns).Updates(c)
@@ -73,4 +73,34 @@ func (s *Store) DeleteCredentials(ctx context.Context, id string) error {
 		res.Error = gorm.ErrRecordNotFound
 	}
 	return wrap(res.Error, "DeleteCredentials(%q)", id)
+}
+
+// UpdateProviderState replaces the sealed provider state document of c
+// with c.ProviderState (sealed here: updates bypass the plugin's create
+// hook).
+func (s *Store) UpdateProviderState(ctx context.Context, c *models.Credentials) error {
+	p, err := s.plugin()
+	if err != nil {
+		return err
+	}
+	var sealed *string
+	if err := p.sealState(&sealed, c.ProviderState, stateBinding(c)); err != nil {
+		return err
+	}
+	res := s.db.WithContext(ctx).Model(&models.Credentials{}).Where("id = ?", c.ID).
+		UpdateColumn("provider_state", sealed)
+	if res.Error == nil && res.RowsAffected == 0 {
+		res.Error = gorm.ErrRecordNotFound
+	}
+	return wrap(res.Error, "UpdateProviderState(%q)", c.ID)
+}
+
+// Credentials returns one credentials by id, whoever owns it (services
+// check access), or apperr.ErrNotFound.
+func (s *Store) Credentials(ctx context.Context, id string) (*models.Credentials, error) {
+	var c models.Credentials
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error; err != nil {
+		return nil, wrap(err, "Credentials(%q)", id)
+	}
+	return &c, nil
 }

@@ -12,6 +12,8 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 	"gorm.io/gorm/schema"
+
+	"github.com/fingraph/fingraph/models"
 )
 
 // maxBinds bounds rows × columns of one INSERT: PostgreSQL refuses more
@@ -38,14 +40,8 @@ type WriteScope struct {
 	At            time.Time
 }
 
-// Linked pairs a child row with the provider's reference to its parent (a
-// provider id, or for account transactions possibly an IBAN). The store
-// resolves it to the parent's row id inside the write transaction, since
-// the provider cannot know our ids.
-type Linked[T any] struct {
-	Row       T
-	ParentRef string
-}
+// Linked is a child row with its provider's parent reference.
+type Linked[T any] = models.Linked[T]
 
 // replaceSpec describes one product table: its unique key per credentials
 // and how to read that key from a row.

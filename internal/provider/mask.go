@@ -1,4 +1,4 @@
-package aggregate
+package provider
 
 import (
 	"regexp"
@@ -10,9 +10,9 @@ import (
 // AccountTransaction.CardNumber (column card_number_masked), both as the
 // bare four digits ("1234"); the API adds the mask when it displays them.
 
-// last4 returns the last four digits of a (masked or full) card number,
+// Last4 returns the last four digits of a (masked or full) card number,
 // or "" when it has fewer than four digits.
-func last4(s string) string {
+func Last4(s string) string {
 	digits := make([]byte, 0, 4)
 	for i := len(s) - 1; i >= 0 && len(digits) < 4; i-- {
 		if c := s[i]; c >= '0' && c <= '9' {
@@ -29,10 +29,10 @@ func last4(s string) string {
 // spaces or dashes as PANs are often printed.
 var digitRun = regexp.MustCompile(`\d(?:[ -]?\d){12,18}`)
 
-// scrubPAN masks every Luhn-valid 13-19 digit run in free text (payment
+// ScrubPAN masks every Luhn-valid 13-19 digit run in free text (payment
 // descriptions, shop names) down to its last four digits, in case an
 // institution prints a full card number there.
-func scrubPAN(s string) string {
+func ScrubPAN(s string) string {
 	if len(s) < 13 {
 		return s
 	}

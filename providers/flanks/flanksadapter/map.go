@@ -1,4 +1,4 @@
-package aggregate
+package flanksadapter
 
 import (
 	"cmp"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 	"github.com/fingraph/fingraph/providers/flanks"
 )
@@ -16,22 +17,34 @@ import (
 // their text, never through float64. Nullable text arrives as "" and is
 // stored as NULL. Card numbers keep their last four digits only (mask.go).
 
-func mapFlanksStatus(st *flanks.CredentialsStatus) *Status {
-	return &Status{
+func mapStatus(st *flanks.CredentialsStatus) *provider.Status {
+	return &provider.Status{
 		EntityID:          st.Name,
 		Pending:           st.Pending,
 		Blocked:           st.Blocked,
-		SCARequired:       st.SCAToken != nil && *st.SCAToken != "",
-		ResetRequired:     st.ResetToken != nil && *st.ResetToken != "",
-		Products:          flanksProductFlags(st.Created, st.Errored),
-		LastUpdateAt:      flanksLastUpdate(st),
+		Actions:           actions(st),
+		Products:          productFlags(st.Created, st.Errored),
+		LastUpdateAt:      lastUpdate(st),
 		ProviderCreatedAt: optTime(st.CreatedAt),
 	}
 }
 
-// flanksProductFlags maps Flanks' extraction steps to our products. MiFID
+// actions are the flows the status asks for: a pending sca_token or
+// reset_token means Flanks waits for the user.
+func actions(st *flanks.CredentialsStatus) []provider.Action {
+	var out []provider.Action
+	if st.SCAToken != nil && *st.SCAToken != "" {
+		out = append(out, provider.ActionSCA)
+	}
+	if st.ResetToken != nil && *st.ResetToken != "" {
+		out = append(out, provider.ActionReset)
+	}
+	return out
+}
+
+// productFlags maps Flanks' extraction steps to our products. MiFID
 // comes with the identity ("auth") extraction.
-func flanksProductFlags(c, e flanks.ExtractionFlags) map[models.Product]models.ProductFlags {
+func productFlags(c, e flanks.ExtractionFlags) map[models.Product]models.ProductFlags {
 	f := func(created, errored bool) models.ProductFlags {
 		return models.ProductFlags{Created: created, Errored: errored}
 	}
@@ -51,9 +64,9 @@ func flanksProductFlags(c, e flanks.ExtractionFlags) map[models.Product]models.P
 	}
 }
 
-// flanksLastUpdate prefers last_update_timestamp and falls back to the
+// lastUpdate prefers last_update_timestamp and falls back to the
 // last_update day plus its "HH:MM" UTC time.
-func flanksLastUpdate(st *flanks.CredentialsStatus) *time.Time {
+func lastUpdate(st *flanks.CredentialsStatus) *time.Time {
 	if t := optTime(st.LastUpdateAt); t != nil {
 		return t
 	}
@@ -67,7 +80,7 @@ func flanksLastUpdate(st *flanks.CredentialsStatus) *time.Time {
 	return &t
 }
 
-func mapFlanksAccount(a *flanks.Account) models.Account {
+func mapAccount(a *flanks.Account) models.Account {
 	n := int32(a.NumOwners)
 	return models.Account{
 		ProviderID: a.ID, IBAN: optString(a.IBAN), Alias: optString(a.Alias),
@@ -76,15 +89,15 @@ func mapFlanksAccount(a *flanks.Account) models.Account {
 	}
 }
 
-// mapFlanksAccountTxn links the movement to its account through Flanks'
+// mapAccountTxn links the movement to its account through Flanks'
 // account_id, usually the IBAN (the store matches IBAN, then _id).
-func mapFlanksAccountTxn(t *flanks.AccountTransaction) Linked[models.AccountTransaction] {
+func mapAccountTxn(t *flanks.AccountTransaction) provider.Linked[models.AccountTransaction] {
 	row := models.AccountTransaction{
 		ProviderID: t.ID, Amount: t.Amount, BalanceAfter: t.Balance, Currency: t.Currency,
 		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
-		Description: scrubPAN(t.Description), Category: optString(t.Category),
-		CardNumber:         optString(last4(t.CardNumber)),
-		ProductDescription: optString(scrubPAN(t.ProductDescription)),
+		Description: provider.ScrubPAN(t.Description), Category: optString(t.Category),
+		CardNumber:         optString(provider.Last4(t.CardNumber)),
+		ProductDescription: optString(provider.ScrubPAN(t.ProductDescription)),
 		BankTransactionID:  optString(t.TransactionID), OrderID: optString(t.OrderID),
 		PairTransactionID: optString(t.PairTransactionID),
 	}
@@ -92,27 +105,27 @@ func mapFlanksAccountTxn(t *flanks.AccountTransaction) Linked[models.AccountTran
 		row.Beneficiary, row.BeneficiaryIBAN = optString(tr.Beneficiary), optString(tr.IBANBeneficiary)
 		row.Payer, row.PayerIBAN = optString(tr.Payer), optString(tr.IBANPayer)
 	}
-	return Linked[models.AccountTransaction]{Row: row, ParentRef: t.AccountID}
+	return provider.Linked[models.AccountTransaction]{Row: row, ParentRef: t.AccountID}
 }
 
-func mapFlanksCard(c *flanks.Card) models.Card {
+func mapCard(c *flanks.Card) models.Card {
 	return models.Card{
 		ProviderID: c.ID, Product: optString(c.Product), ContractNumber: optString(c.ContractNumber),
-		PANLast4: last4(c.PAN), CardType: optString(c.CardType), AvailableBalance: c.AvailableBalance,
+		PANLast4: provider.Last4(c.PAN), CardType: optString(c.CardType), AvailableBalance: c.AvailableBalance,
 		EmissionDate: optDate(c.EmissionDate), ExpirationDate: optDate(c.ExpirationDate),
 		SeenAt: optTime(c.UpdatedAt),
 	}
 }
 
-func mapFlanksCardTxn(t *flanks.CardTransaction) Linked[models.CardTransaction] {
-	return Linked[models.CardTransaction]{ParentRef: t.CardID, Row: models.CardTransaction{
+func mapCardTxn(t *flanks.CardTransaction) provider.Linked[models.CardTransaction] {
+	return provider.Linked[models.CardTransaction]{ParentRef: t.CardID, Row: models.CardTransaction{
 		ProviderID: t.ID, Amount: t.Amount, Commission: t.Commission, Currency: t.Currency,
-		Shop: optString(scrubPAN(t.Shop)), Category: optString(t.Category),
+		Shop: optString(provider.ScrubPAN(t.Shop)), Category: optString(t.Category),
 		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
 	}}
 }
 
-func mapFlanksLiability(l *flanks.Liability) models.Liability {
+func mapLiability(l *flanks.Liability) models.Liability {
 	row := models.Liability{
 		ProviderID: l.ID, Name: l.Name, Type: optString(l.Type), ContractNumber: optString(l.ContractNumber),
 		Balance: l.Balance, AvailableBalance: l.AvailableBalance, Currency: l.Currency,
@@ -127,10 +140,10 @@ func mapFlanksLiability(l *flanks.Liability) models.Liability {
 	return row
 }
 
-func mapFlanksLiabilityTxn(t *flanks.LiabilityTransaction) Linked[models.LiabilityTransaction] {
-	return Linked[models.LiabilityTransaction]{ParentRef: t.LiabilityID, Row: models.LiabilityTransaction{
+func mapLiabilityTxn(t *flanks.LiabilityTransaction) provider.Linked[models.LiabilityTransaction] {
+	return provider.Linked[models.LiabilityTransaction]{ParentRef: t.LiabilityID, Row: models.LiabilityTransaction{
 		ProviderID: t.ID, Amount: t.Amount, BalanceAfter: t.Balance,
-		Currency: cmp.Or(t.CurrencyAmount, t.CurrencyBalance), Description: scrubPAN(t.Description),
+		Currency: cmp.Or(t.CurrencyAmount, t.CurrencyBalance), Description: provider.ScrubPAN(t.Description),
 		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
 		Interest: t.Interest, Commission: t.Commission,
 	}}

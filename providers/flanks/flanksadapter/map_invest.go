@@ -1,16 +1,18 @@
-package aggregate
+package flanksadapter
 
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/models"
 	"github.com/fingraph/fingraph/providers/flanks"
 )
 
-func mapFlanksPortfolio(p *flanks.Portfolio) models.Portfolio {
+func mapPortfolio(p *flanks.Portfolio) models.Portfolio {
 	row := models.Portfolio{
 		ProviderID: p.ID, Name: p.Name, Type: optString(p.Type), TaxType: optString(p.TaxType),
 		Currency: p.Currency, Balance: orZero(p.Balance), SecuritiesAccount: optString(p.RefValores),
@@ -22,12 +24,12 @@ func mapFlanksPortfolio(p *flanks.Portfolio) models.Portfolio {
 	return row
 }
 
-// mapFlanksInvestment links the position to its portfolio by portfolio_id
+// mapInvestment links the position to its portfolio by portfolio_id
 // and keeps the type code and the free-form objects as JSON.
-func mapFlanksInvestment(i *flanks.Investment) Linked[models.Investment] {
-	return Linked[models.Investment]{ParentRef: i.PortfolioID, Row: models.Investment{
+func mapInvestment(i *flanks.Investment) provider.Linked[models.Investment] {
+	return provider.Linked[models.Investment]{ParentRef: i.PortfolioID, Row: models.Investment{
 		ProviderID: i.ID, ProviderPortfolioID: optString(i.PortfolioID), Name: i.Name,
-		TypeCode: optString(i.Type), ISIN: optString(i.ISIN), Cusip: optString(i.CUSIP),
+		TypeCode: optString(i.Type), Kind: kindOf(i.Type), ISIN: optString(i.ISIN), Cusip: optString(i.CUSIP),
 		Symbol: optString(i.Symbol), Amount: orZero(i.Amount), Balance: orZero(i.Balance),
 		Currency: i.Currency, Cost: i.Cost, Performance: i.Performance,
 		PerformanceDetail: performanceDoc(i.PerformanceDetail), Analytics: analyticsDoc(i.Analytics),
@@ -35,6 +37,24 @@ func mapFlanksInvestment(i *flanks.Investment) Linked[models.Investment] {
 		InitialDate: optDate(i.InitialDate), ValuationDate: optDate(i.ValuationDate),
 		ExpirationDate: optDate(i.ExpirationDate), SeenAt: optTime(i.UpdatedAt),
 	}}
+}
+
+// kinds maps Flanks' investment type codes to the neutral kinds.
+var kinds = map[string]string{
+	"F": models.InvestmentFund, "VI": models.InvestmentVariableIncome, "ETF": models.InvestmentETF,
+	"FI": models.InvestmentFixedIncome, "PP": models.InvestmentPensionPlan, "C": models.InvestmentCrypto,
+	"L": models.InvestmentLiquidity, "CFD": models.InvestmentCFD, "DV": models.InvestmentDerivative,
+	"BP": models.InvestmentBankProduct, "AEP": models.InvestmentAlternative,
+}
+
+// kindOf maps a type code; unknown codes are OTHER, since Flanks adds
+// codes at will.
+func kindOf(code string) *string {
+	k, ok := kinds[strings.ToUpper(code)]
+	if !ok {
+		k = models.InvestmentOther
+	}
+	return &k
 }
 
 func performanceDoc(p *flanks.PerformanceDetail) models.JSON {
@@ -72,13 +92,13 @@ func rawDoc(raw json.RawMessage) models.JSON {
 	return models.JSON(bytes.Clone(raw))
 }
 
-// mapFlanksInvestmentTxn links the movement to its investment by
+// mapInvestmentTxn links the movement to its investment by
 // investment_id. The counterpart of a fund transfer (the *Dest fields) and
 // other details without a column go to Extra, under their Flanks names.
-func mapFlanksInvestmentTxn(t *flanks.InvestmentTransaction) Linked[models.InvestmentTransaction] {
-	return Linked[models.InvestmentTransaction]{ParentRef: t.InvestmentID, Row: models.InvestmentTransaction{
+func mapInvestmentTxn(t *flanks.InvestmentTransaction) provider.Linked[models.InvestmentTransaction] {
+	return provider.Linked[models.InvestmentTransaction]{ParentRef: t.InvestmentID, Row: models.InvestmentTransaction{
 		ProviderID: t.ID, ProviderInvestmentID: optString(t.InvestmentID), ISIN: optString(t.ISIN),
-		Type: optString(t.Type.String()), Direction: optString(t.Symb), Description: scrubPAN(t.Description),
+		Type: optString(t.Type.String()), Direction: optString(t.Symb), Description: provider.ScrubPAN(t.Description),
 		Amount: orZero(t.Amount), SharesAfter: t.Balance, UnitPrice: t.UnitPrice, NetCash: t.NetCash,
 		Commission: t.Commission, Currency: t.Currency,
 		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
@@ -115,8 +135,8 @@ func investmentTxnExtra(t *flanks.InvestmentTransaction) models.JSON {
 	return jsonDoc(m)
 }
 
-// mapFlanksIdentity returns nil for an empty identity (nothing extracted).
-func mapFlanksIdentity(id *flanks.Identity) *models.Identity {
+// mapIdentity returns nil for an empty identity (nothing extracted).
+func mapIdentity(id *flanks.Identity) *models.Identity {
 	if id.ID == "" && id.Name == "" && id.FullName == "" && id.IdentityDocument == "" {
 		return nil
 	}
@@ -136,14 +156,14 @@ func stringMapDoc(m flanks.StringMap) models.JSON {
 	return jsonDoc(map[string]string(m))
 }
 
-func mapFlanksHolder(h *flanks.Holder) models.Holder {
+func mapHolder(h *flanks.Holder) models.Holder {
 	return models.Holder{ProviderProductID: h.ProductID, ProductName: optString(h.ProductName),
 		Name: h.Name, Relation: optString(h.Rel)}
 }
 
-// mapFlanksMifid keeps the raw questionnaire items as one JSON array; an
+// mapMifid keeps the raw questionnaire items as one JSON array; an
 // empty list means there is none.
-func mapFlanksMifid(items []json.RawMessage) *models.Mifid {
+func mapMifid(items []json.RawMessage) *models.Mifid {
 	if len(items) == 0 {
 		return nil
 	}

@@ -1,4 +1,4 @@
-package sandbox_test
+package flanksadapter_test
 
 import (
 	"context"
@@ -9,10 +9,11 @@ import (
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/database"
 	"github.com/fingraph/fingraph/internal/dbtest"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
-	"github.com/fingraph/fingraph/providers/flanks"
+	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
 )
 
 func check(t *testing.T, err error) {
@@ -22,24 +23,29 @@ func check(t *testing.T, err error) {
 	}
 }
 
-func flanksClient(t *testing.T, sb *sandbox.Sandbox) *flanks.Client {
+// startSandbox starts the Flanks simulator in a sandbox and returns the
+// sandbox and the configuration pointed at it.
+func startSandbox(t *testing.T, o sandbox.Options) (*sandbox.Sandbox, *flanksadapter.Config) {
 	t.Helper()
-	c, err := flanks.NewClient(sb.FlanksURL(),
-		flanks.WithClientCredentials(sb.FlanksClientID(), sb.FlanksClientSecret()), flanks.WithTimeout(20*time.Second))
+	cfg := &flanksadapter.Config{Timeout: 20 * time.Second, JWEEnc: "A256GCM"}
+	sim, err := flanksadapter.StartSim(cfg, o)
 	check(t, err)
-	return c
+	sb := sandbox.New()
+	sb.Add(sim)
+	return sb, cfg
 }
 
 func TestStartDescribeClose(t *testing.T) {
 	ctx := context.Background()
-	sb, err := sandbox.Start(ctx, sandbox.Options{})
-	check(t, err)
+	sb, cfg := startSandbox(t, sandbox.Options{})
 	eps := sb.Describe()
 	if len(eps) != 1 || eps[0].Name != "flanks" || !strings.HasPrefix(eps[0].BaseURL, "http://127.0.0.1:") ||
-		eps[0].ClientID == "" || eps[0].ClientSecret == "" {
+		eps[0].Settings["FLANKS_CLIENT_ID"] == "" || eps[0].Settings["FLANKS_BASE_URL"] != cfg.BaseURL {
 		t.Fatalf("endpoints %+v", eps)
 	}
-	list, err := flanksClient(t, sb).ListEntities(ctx)
+	client, err := cfg.NewClient()
+	check(t, err)
+	list, err := client.ListEntities(ctx)
 	if err != nil || len(list) == 0 {
 		t.Fatalf("entities from the sandbox: %v, %v", list, err)
 	}
@@ -56,10 +62,11 @@ type demoState map[string][]string
 func startAndSeed(t *testing.T, db *database.DB) demoState {
 	t.Helper()
 	ctx, st := context.Background(), store.New(db.Gorm)
-	sb, err := sandbox.Start(ctx, sandbox.Options{AsOf: time.Date(2025, 3, 13, 0, 0, 0, 0, time.UTC)})
-	check(t, err)
+	sb, cfg := startSandbox(t, sandbox.Options{AsOf: time.Date(2025, 3, 13, 0, 0, 0, 0, time.UTC)})
 	defer sb.Close()
-	agg := aggregate.New(st, []aggregate.Provider{aggregate.NewFlanks(flanksClient(t, sb))}, aggregate.Options{})
+	client, err := cfg.NewClient()
+	check(t, err)
+	agg := aggregate.New(st, provider.NewRegistry(flanksadapter.New(client)), aggregate.Options{})
 	check(t, sandbox.SeedDemo(ctx, sb, agg, st, "demo"))
 	check(t, sandbox.SeedDemo(ctx, sb, agg, st, "demo")) // idempotent within a run too
 

@@ -1,4 +1,4 @@
-package aggregate
+package provider
 
 import "testing"
 
@@ -7,8 +7,8 @@ func TestLast4(t *testing.T) {
 		"4111111111111111": "1111", "************1234": "1234", "**** **** **** 9876": "9876",
 		"123": "", "": "", "5500-0000-0000-0004": "0004",
 	} {
-		if got := last4(in); got != want {
-			t.Errorf("last4(%q) = %q, want %q", in, got, want)
+		if got := Last4(in); got != want {
+			t.Errorf("Last4(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -22,8 +22,8 @@ func TestScrubPAN(t *testing.T) {
 		"LIQUIDACION TARJETA 1234 03/2025":          "LIQUIDACION TARJETA 1234 03/2025",
 		"two 4242424242424242 and 5555555555554444": "two ************4242 and ************4444",
 	} {
-		if got := scrubPAN(in); got != want {
-			t.Errorf("scrubPAN(%q) = %q, want %q", in, got, want)
+		if got := ScrubPAN(in); got != want {
+			t.Errorf("ScrubPAN(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
