@@ -56,7 +56,7 @@ func (s *Service) deleteUpstream(ctx context.Context, e *models.Erasure) bool {
 	if errors.As(err, &f) {
 		code = f.Code
 	}
-	next := s.now().Add(erasureDelay(e.Attempts))
+	next := s.now().Add(ErasureDelay(e.Attempts))
 	s.log.Warn("upstream delete failed; will retry", "erasure", e.ID, "provider", e.Provider,
 		"code", code, "next_attempt_at", next)
 	if err := s.st.RetryErasureAt(rec, e.ID, next, code); err != nil {
@@ -82,8 +82,9 @@ func (s *Service) askDelete(ctx context.Context, e *models.Erasure) error {
 	return del.Delete(ctx, &models.Credentials{Provider: e.Provider, ProviderRef: e.ProviderRef, ProviderState: e.ProviderState})
 }
 
-// erasureDelay is the wait after the given number of earlier attempts.
-func erasureDelay(attempts int) time.Duration {
+// ErasureDelay is the wait after the given number of earlier attempts:
+// one minute, doubling, at most six hours.
+func ErasureDelay(attempts int) time.Duration {
 	d := erasureFirstRetry
 	for range attempts {
 		if d >= erasureMaxRetry/2 {

@@ -76,14 +76,21 @@ func (s *Service) AttachCredentials(ctx context.Context, userID string, p models
 	return s.st.Credentials(ctx, c.ID)
 }
 
-// newCredentials inserts c, pending and without a status yet.
+// newCredentials inserts c, pending and without a status yet, with the
+// job that fetches its status should this request not get to it.
 func (s *Service) newCredentials(ctx context.Context, c *models.Credentials, externalID string) error {
 	now := s.now()
 	c.CreatedAt, c.UpdatedAt = now, now
 	if externalID != "" {
 		c.ExternalID = &externalID
 	}
-	return s.st.Tx(ctx, func(tx *store.Store) error { return tx.CreateCredentials(ctx, c) })
+	return s.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateCredentials(ctx, c); err != nil {
+			return err
+		}
+		finish := FinishLinkJob{CredentialsID: c.ID, NotBefore: now.Add(s.opts.FinishLinkDelay)}
+		return tx.EnqueueJob(ctx, finish.Kind(), finish)
+	})
 }
 
 func ownedBy(c *models.Credentials, userID string) (*models.Credentials, error) {
@@ -150,7 +157,7 @@ func (s *Service) StartAction(ctx context.Context, creds *models.Credentials, ac
 // DeleteCredentials erases a connection: every cached row goes at once,
 // in one transaction that also records the erasure, and the provider is
 // asked to delete it upstream. When the provider cannot be reached the
-// erasure stays pending and RetryErasures asks again until it confirms, so
+// erasure stays pending and an EraseJob asks again until it confirms, so
 // a provider outage never keeps a user's data here. It reports whether
 // the provider has confirmed.
 func (s *Service) DeleteCredentials(ctx context.Context, creds *models.Credentials) (bool, error) {
@@ -161,7 +168,11 @@ func (s *Service) DeleteCredentials(ctx context.Context, creds *models.Credentia
 		if err := tx.DeleteCredentials(ctx, creds.ID); err != nil {
 			return err
 		}
-		return tx.CreateErasure(ctx, e)
+		if err := tx.CreateErasure(ctx, e); err != nil {
+			return err
+		}
+		retry := EraseJob{ErasureID: e.ID, NotBefore: now.Add(ErasureDelay(0))}
+		return tx.EnqueueJob(ctx, retry.Kind(), retry)
 	})
 	if errors.Is(err, apperr.ErrNotFound) {
 		return false, nil // erased by a concurrent call, which owns the upstream delete

@@ -18,6 +18,8 @@ const (
 	DefaultStaleBound   = 24 * time.Hour
 	DefaultPendingRetry = 30 * time.Second
 	DefaultFetchTimeout = 60 * time.Second
+	// DefaultFinishLinkDelay is Options.FinishLinkDelay's default.
+	DefaultFinishLinkDelay = 30 * time.Second
 	// EntitiesTTL is how long a provider's institution list is kept in
 	// memory: it changes rarely and every link screen asks for it.
 	EntitiesTTL = time.Hour
@@ -42,6 +44,10 @@ type Options struct {
 	// waiting for it, so it does not end when the first caller gives up.
 	// Default 60 s.
 	FetchTimeout time.Duration
+	// FinishLinkDelay is how long the job that finishes a link waits, so
+	// the linking request (which fetches the status itself) goes first.
+	// Default 30 s.
+	FinishLinkDelay time.Duration
 	// Now is the clock (tests inject one). Default time.Now.
 	Now func() time.Time
 	// Logger receives sync failures, never provider handles or payloads.
@@ -60,6 +66,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FetchTimeout <= 0 {
 		o.FetchTimeout = DefaultFetchTimeout
+	}
+	if o.FinishLinkDelay <= 0 {
+		o.FinishLinkDelay = DefaultFinishLinkDelay
 	}
 	if o.Now == nil {
 		o.Now = time.Now

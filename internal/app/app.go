@@ -19,6 +19,7 @@ import (
 	"github.com/fingraph/fingraph/internal/database"
 	"github.com/fingraph/fingraph/internal/finance"
 	"github.com/fingraph/fingraph/internal/httpapi"
+	"github.com/fingraph/fingraph/internal/jobs"
 	"github.com/fingraph/fingraph/internal/playground"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/internal/store"
@@ -38,6 +39,7 @@ type App struct {
 
 	logger  *slog.Logger
 	agg     *aggregate.Service
+	Jobs    *jobs.Runner
 	closers []func() error
 }
 
@@ -68,7 +70,9 @@ func (a *App) build(ctx context.Context) error {
 	}
 	agg := a.newAggregate(st, reg)
 	a.agg = agg
-	a.startErasureRetries(erasureRetryInterval)
+	if err := a.startJobs(ctx, st, agg); err != nil {
+		return err
+	}
 	if devKey != nil {
 		if a.DemoToken, err = devKey.Mint(DemoUserID, []auth.Role{auth.RoleUser}, 30*24*time.Hour); err != nil {
 			return err
@@ -125,7 +129,17 @@ func (a *App) openDatabase(ctx context.Context) error {
 		}
 		a.logger.Warn("database durability", "error", err.Error())
 	}
-	return db.Migrate(ctx, a.Config.SQLitePath(), a.logger)
+	return db.Migrate(ctx, a.Config.SQLitePath(), a.logger, func(ctx context.Context) error {
+		return jobs.Migrate(ctx, a.jobsBackend())
+	})
+}
+
+// jobsBackend says where the job queue's tables live: the same database.
+func (a *App) jobsBackend() jobs.Backend {
+	if p := a.Config.SQLitePath(); p != "" {
+		return jobs.Backend{SQLiteDSN: database.SQLiteDSN(p)}
+	}
+	return jobs.Backend{PostgresURL: a.Config.DatabaseURL}
 }
 
 func postgresURL(c config.Config) string {

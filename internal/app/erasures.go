@@ -2,47 +2,39 @@ package app
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	"github.com/fingraph/fingraph/internal/aggregate"
+	"github.com/fingraph/fingraph/internal/jobs"
+	"github.com/fingraph/fingraph/internal/store"
 )
 
-// erasureRetryInterval is how often pending provider-side deletes are
-// looked at; each erasure also waits its own backoff.
-const erasureRetryInterval = time.Minute
-
-// startErasureRetries asks providers again, in the background, to delete
-// connections whose cached data is already erased (see
-// aggregate.RetryErasures). It stops when the app closes.
-func (a *App) startErasureRetries(every time.Duration) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				a.retryErasuresOnce(ctx)
-			}
-		}
+// startJobs starts the background job runner; it stops when the app
+// closes, letting running jobs finish for a while.
+func (a *App) startJobs(ctx context.Context, st *store.Store, agg *aggregate.Service) error {
+	j := a.Config.Jobs
+	r, err := jobs.New(ctx, a.jobsBackend(), st, agg, jobs.Options{
+		Work: j.Work, JobTimeout: j.Timeout, RescueAfter: j.RescueAfter, PollInterval: j.PollInterval,
+		SweepEvery: j.SweepEvery, ActiveWithin: j.ActiveWithin, Logger: a.logger,
 	})
-	a.closers = append(a.closers, func() error { cancel(); wg.Wait(); return nil })
-}
-
-func (a *App) retryErasuresOnce(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, erasureRetryInterval)
-	defer cancel()
-	if n, err := a.RetryErasures(ctx); err != nil && ctx.Err() == nil {
-		a.logger.Error("retry upstream deletes", "error", err)
-	} else if n > 0 {
-		a.logger.Info("upstream deletes confirmed", "count", n)
+	if err != nil {
+		return err
 	}
+	if err := r.Start(ctx); err != nil {
+		return err
+	}
+	a.Jobs = r
+	a.closers = append(a.closers, func() error {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return r.Stop(stopCtx)
+	})
+	return nil
 }
 
 // RetryErasures runs one pass of the provider-side delete retries now and
-// returns how many the providers confirmed.
+// returns how many the providers confirmed (the jobs do this on their own;
+// operators and tests may force it).
 func (a *App) RetryErasures(ctx context.Context) (int, error) {
 	return a.agg.RetryErasures(ctx)
 }

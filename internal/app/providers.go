@@ -128,6 +128,7 @@ func (a *App) newAggregate(st *store.Store, reg *provider.Registry) *aggregate.S
 		ttl[models.Product(p)] = d
 	}
 	return aggregate.New(st, reg, aggregate.Options{
-		TTL: ttl, DefaultTTL: a.Config.Cache.DefaultTTL, StaleBound: a.Config.Cache.StaleBound, Logger: a.logger,
+		TTL: ttl, DefaultTTL: a.Config.Cache.DefaultTTL, StaleBound: a.Config.Cache.StaleBound,
+		FinishLinkDelay: a.Config.Jobs.LinkDelay, Logger: a.logger,
 	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/internal/database"
+	"github.com/fingraph/fingraph/internal/jobs"
 	"github.com/fingraph/fingraph/internal/logging"
 	"github.com/fingraph/fingraph/migrations"
 )
@@ -37,7 +38,13 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	}
 	switch fs.Arg(0) {
 	case "up":
-		if err := db.Migrate(ctx, cfg.SQLitePath(), nil); err != nil {
+		backend := jobs.Backend{PostgresURL: cfg.DatabaseURL}
+		if p := cfg.SQLitePath(); p != "" {
+			backend = jobs.Backend{SQLiteDSN: database.SQLiteDSN(p)}
+		}
+		if err := db.Migrate(ctx, cfg.SQLitePath(), nil, func(ctx context.Context) error {
+			return jobs.Migrate(ctx, backend)
+		}); err != nil {
 			return err
 		}
 	case "down":

@@ -52,6 +52,7 @@ type Config struct {
 	Limits  Limits
 	Cache   Cache
 	Auth    Auth
+	Jobs    Jobs
 	// Providers are the provider sections, by provider name, as the
 	// caller of Load listed them (internal/app's provider table).
 	Providers map[models.Provider]Section
@@ -95,6 +96,17 @@ type Cache struct {
 	DefaultTTL time.Duration            // FINGRAPH_CACHE_TTL
 	TTLs       map[string]time.Duration // FINGRAPH_CACHE_TTLS: "transactions=5m,identity=24h"
 	StaleBound time.Duration            // FINGRAPH_STALE_BOUND: oldest cached data served while a provider fails
+}
+
+// Jobs configures background work.
+type Jobs struct {
+	Work         bool          // FINGRAPH_JOBS: this process works jobs (every process enqueues)
+	Timeout      time.Duration // FINGRAPH_JOB_TIMEOUT: bound of one job run
+	RescueAfter  time.Duration // FINGRAPH_JOB_RESCUE_AFTER: a job running longer counts as lost and runs again
+	PollInterval time.Duration // FINGRAPH_JOB_POLL_INTERVAL: idle workers look for jobs this often (SQLite)
+	SweepEvery   time.Duration // FINGRAPH_SWEEP_INTERVAL: period of the refresh/reconcile sweep
+	ActiveWithin time.Duration // FINGRAPH_ACTIVE_WITHIN: the sweep keeps data of users seen this recently fresh
+	LinkDelay    time.Duration // FINGRAPH_LINK_FINISH_DELAY: when the safety-net job finishes a link its request did not
 }
 
 // Auth configures how bearer tokens are verified.
@@ -160,6 +172,15 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 			Issuer:    r.Str("AUTH_ISSUER", ""),
 			Audience:  r.Str("AUTH_AUDIENCE", ""),
 		},
+		Jobs: Jobs{
+			Work:         r.Bool("FINGRAPH_JOBS", true),
+			Timeout:      r.Duration("FINGRAPH_JOB_TIMEOUT", 2*time.Minute),
+			RescueAfter:  r.Duration("FINGRAPH_JOB_RESCUE_AFTER", 10*time.Minute),
+			PollInterval: r.Duration("FINGRAPH_JOB_POLL_INTERVAL", time.Second),
+			SweepEvery:   r.Duration("FINGRAPH_SWEEP_INTERVAL", 15*time.Minute),
+			ActiveWithin: r.Duration("FINGRAPH_ACTIVE_WITHIN", 24*time.Hour),
+			LinkDelay:    r.Duration("FINGRAPH_LINK_FINISH_DELAY", 30*time.Second),
+		},
 		Providers: sections,
 	}
 	c.Introspection = r.Bool("FINGRAPH_INTROSPECTION", c.Env != EnvProduction)
@@ -178,7 +199,7 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 func (c Config) Validate() error {
 	checks := []func() error{
 		c.validateEnv, c.validateAddr, c.validateDatabase, c.validateLimits, c.validateCache, c.validateSecrets,
-		c.validateAuth,
+		c.validateAuth, c.validateJobs,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
@@ -345,6 +366,24 @@ func (c Config) validateAuth() error {
 	}
 	if (a.JWKSURL != "" || a.PublicKey != "") && (a.Issuer == "" || a.Audience == "") {
 		return &Error{"AUTH_ISSUER", "AUTH_ISSUER and AUTH_AUDIENCE are required with external token keys"}
+	}
+	return nil
+}
+
+func (c Config) validateJobs() error {
+	j := c.Jobs
+	for _, v := range []struct {
+		name string
+		d    time.Duration
+	}{{"FINGRAPH_JOB_TIMEOUT", j.Timeout}, {"FINGRAPH_JOB_RESCUE_AFTER", j.RescueAfter},
+		{"FINGRAPH_JOB_POLL_INTERVAL", j.PollInterval}, {"FINGRAPH_SWEEP_INTERVAL", j.SweepEvery},
+		{"FINGRAPH_ACTIVE_WITHIN", j.ActiveWithin}, {"FINGRAPH_LINK_FINISH_DELAY", j.LinkDelay}} {
+		if v.d <= 0 {
+			return &Error{v.name, "must be positive"}
+		}
+	}
+	if j.RescueAfter <= j.Timeout {
+		return &Error{"FINGRAPH_JOB_RESCUE_AFTER", "must be longer than FINGRAPH_JOB_TIMEOUT, or running jobs would be run twice"}
 	}
 	return nil
 }

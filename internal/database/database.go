@@ -68,11 +68,11 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 // Close releases the pool.
 func (db *DB) Close() error { return db.SQL.Close() }
 
-// Migrate applies pending migrations. On SQLite it holds an exclusive file
+// Migrate applies pending migrations, then each of more (other libraries'
+// schemas, such as the job queue's). On SQLite it holds an exclusive file
 // lock next to the database, so two processes started on the same file at
-// once cannot both apply a migration; PostgreSQL uses an advisory lock in
-// the migrations package.
-func (db *DB) Migrate(ctx context.Context, sqlitePath string, logger *slog.Logger) error {
+// once cannot both apply a migration; PostgreSQL uses advisory locks.
+func (db *DB) Migrate(ctx context.Context, sqlitePath string, logger *slog.Logger, more ...func(context.Context) error) error {
 	if db.Dialect == migrations.SQLite {
 		unlock, err := lockFile(sqlitePath + ".migrate.lock")
 		if err != nil {
@@ -80,7 +80,15 @@ func (db *DB) Migrate(ctx context.Context, sqlitePath string, logger *slog.Logge
 		}
 		defer unlock()
 	}
-	return migrations.Up(ctx, db.SQL, db.Dialect, logger)
+	if err := migrations.Up(ctx, db.SQL, db.Dialect, logger); err != nil {
+		return err
+	}
+	for _, m := range more {
+		if err := m(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func dialectorFor(o Options) (gorm.Dialector, migrations.Dialect, error) {
@@ -100,6 +108,10 @@ func dialectorFor(o Options) (gorm.Dialector, migrations.Dialect, error) {
 	}
 	return nil, "", fmt.Errorf("database: no database selected")
 }
+
+// SQLiteDSN is the DSN every handle on the SQLite file uses (GORM's and
+// the job queue's).
+func SQLiteDSN(path string) string { return sqliteDSN(path) }
 
 // sqliteDSN turns on WAL (readers don't block the writer), a busy timeout
 // instead of immediate SQLITE_BUSY errors, foreign keys, and IMMEDIATE

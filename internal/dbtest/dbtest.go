@@ -51,6 +51,23 @@ func Open(t testing.TB, d migrations.Dialect) *database.DB {
 // OpenEmpty is Open without migrations, for migration tests.
 func OpenEmpty(t testing.TB, d migrations.Dialect) *database.DB {
 	t.Helper()
+	db, _ := openEmpty(t, d)
+	return db
+}
+
+// OpenWithOptions is Open that also returns where the database is, for
+// tests that open a second handle on it (the job queue, a second server).
+func OpenWithOptions(t testing.TB, d migrations.Dialect) (*database.DB, database.Options) {
+	t.Helper()
+	db, opts := openEmpty(t, d)
+	if err := migrations.Up(context.Background(), db.SQL, d, nil); err != nil {
+		t.Fatalf("dbtest: migrate %s: %v", d, err)
+	}
+	return db, opts
+}
+
+func openEmpty(t testing.TB, d migrations.Dialect) (*database.DB, database.Options) {
+	t.Helper()
 	var opts database.Options
 	if d == migrations.SQLite {
 		opts.SQLitePath = filepath.Join(t.TempDir(), "test.db")
@@ -65,7 +82,7 @@ func OpenEmpty(t testing.TB, d migrations.Dialect) *database.DB {
 	if err := db.Gorm.Use(SecretsPlugin(t)); err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	return db
+	return db, opts
 }
 
 // Keyring returns a fresh secrets keyring (random master and index keys).

@@ -47,3 +47,12 @@ func (s *Store) updateErasure(ctx context.Context, id string, cols map[string]an
 		return wrap(err, "update erasure %s", id)
 	})
 }
+
+// Erasure returns one erasure, or apperr.ErrNotFound.
+func (s *Store) Erasure(ctx context.Context, id string) (*models.Erasure, error) {
+	var e models.Erasure
+	if err := s.db.WithContext(ctx).Where("id = ?", id).Take(&e).Error; err != nil {
+		return nil, wrap(err, "Erasure(%q)", id)
+	}
+	return &e, nil
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 
@@ -19,20 +20,49 @@ type Store struct {
 	// writer: waiting in Go is fair and bounded by ctx, where SQLite's busy
 	// timeout polls and gives up under load. Nil on PostgreSQL.
 	writers chan struct{}
+	// hooks are shared by every Store of one database handle.
+	hooks *hooks
+	// tx is set inside Tx: what to run once the transaction commits.
+	tx *txState
+}
+
+// hooks are set once at start.
+type hooks struct {
+	// jobsEnqueued, when set, is told that jobs were committed to the
+	// outbox, so they reach the queue at once rather than at the next
+	// sweep.
+	jobsEnqueued atomic.Pointer[func()]
+}
+
+type txState struct {
+	afterCommit []func()
 }
 
 // New returns a Store over db.
 func New(db *gorm.DB) *Store {
-	s := &Store{db: db}
+	s := &Store{db: db, hooks: &hooks{}}
 	if db.Dialector.Name() == "sqlite" {
 		s.writers = make(chan struct{}, 1)
 	}
 	return s
 }
 
+// Dialect names the database engine: "postgres" or "sqlite".
+func (s *Store) Dialect() string { return s.db.Dialector.Name() }
+
+// OnJobsEnqueued sets what to call after a commit that enqueued jobs.
+func (s *Store) OnJobsEnqueued(fn func()) { s.hooks.jobsEnqueued.Store(&fn) }
+
 // Tx runs fn in a transaction bound to ctx; fn's Store writes through it.
-// The transaction commits when fn returns nil and rolls back otherwise.
+// The transaction commits when fn returns nil and rolls back otherwise;
+// the AfterCommit callbacks of fn run after the commit. A Tx inside a Tx
+// is a savepoint of the outer one.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.tx != nil {
+		return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(&Store{db: tx, hooks: s.hooks, tx: s.tx})
+		})
+	}
 	if s.writers != nil {
 		select {
 		case s.writers <- struct{}{}:
@@ -41,9 +71,26 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 			return ctx.Err()
 		}
 	}
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx})
+	state := &txState{}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, hooks: s.hooks, tx: state})
 	})
+	if err == nil {
+		for _, f := range state.afterCommit {
+			f()
+		}
+	}
+	return err
+}
+
+// AfterCommit runs fn once the current transaction commits (never if it
+// rolls back), or at once outside a transaction.
+func (s *Store) AfterCommit(fn func()) {
+	if s.tx == nil {
+		fn()
+		return
+	}
+	s.tx.afterCommit = append(s.tx.afterCommit, fn)
 }
 
 // wrap turns GORM's not-found into the domain sentinel and names the

@@ -26,3 +26,23 @@ func (s *Store) User(ctx context.Context, id string) (*models.User, error) {
 	err := s.db.WithContext(ctx).First(&u, "id = ?", id).Error
 	return &u, wrap(err, "User(%q)", id)
 }
+
+// ActiveCredentials returns the ids of the credentials of users seen since
+// since, at most limit.
+func (s *Store) ActiveCredentials(ctx context.Context, since time.Time, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Table("credentials AS c").Select("c.id").
+		Joins("JOIN users AS u ON u.id = c.user_id").
+		Where("u.last_seen_at >= ?", since).Order("c.id").Limit(limit).Scan(&ids).Error
+	return ids, wrap(err, "ActiveCredentials")
+}
+
+// PendingCredentials returns the ids of credentials still waiting for
+// their provider (pending), at most limit: what a missed webhook would
+// have finished.
+func (s *Store) PendingCredentials(ctx context.Context, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Model(&models.Credentials{}).Where("pending = ?", true).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	return ids, wrap(err, "PendingCredentials")
+}

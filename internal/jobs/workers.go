@@ -1,0 +1,61 @@
+package jobs
+
+import (
+	"context"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/fingraph/fingraph/internal/aggregate"
+)
+
+// sweepJob is the periodic sweep (aggregate.Sweep).
+type sweepJob struct{}
+
+// Kind implements river.JobArgs.
+func (sweepJob) Kind() string { return "sweep" }
+
+// InsertOpts makes the sweep unique while one is pending.
+func (sweepJob) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// workers registers the worker of every job kind.
+func workers(agg *aggregate.Service, o Options) *river.Workers {
+	w := river.NewWorkers()
+	river.AddWorker(w, &eraseWorker{agg: agg})
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[aggregate.FinishLinkJob]) error {
+		if wait := time.Until(j.Args.NotBefore); wait > 0 {
+			return river.JobSnooze(wait)
+		}
+		return agg.FinishLink(ctx, j.Args)
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[aggregate.RefreshJob]) error {
+		return agg.Refresh(ctx, j.Args)
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[sweepJob]) error {
+		return agg.Sweep(ctx, o.ActiveWithin)
+	}))
+	return w
+}
+
+// eraseWorker asks a provider to delete an erased connection.
+type eraseWorker struct {
+	river.WorkerDefaults[aggregate.EraseJob]
+	agg *aggregate.Service
+}
+
+// Work snoozes until NotBefore, then makes one attempt; until the provider
+// confirms it fails, and River retries it.
+func (w *eraseWorker) Work(ctx context.Context, j *river.Job[aggregate.EraseJob]) error {
+	if wait := time.Until(j.Args.NotBefore); wait > 0 {
+		return river.JobSnooze(wait)
+	}
+	return w.agg.Erase(ctx, j.Args)
+}
+
+// NextRetry backs off as the erasure's own record says (one minute,
+// doubling, at most six hours apart).
+func (w *eraseWorker) NextRetry(j *river.Job[aggregate.EraseJob]) time.Time {
+	return time.Now().Add(aggregate.ErasureDelay(j.Attempt - 1))
+}
