@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/internal/events"
 	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
@@ -89,7 +90,7 @@ func (s *Service) flight(ctx context.Context, creds *models.Credentials, p model
 	ch := s.flights.DoChan(key, func() (any, error) {
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.FetchTimeout)
 		defer cancel()
-		return nil, s.sync(fctx, &c, p, force)
+		return nil, s.acrossReplicas(fctx, &c, p, key, func() error { return s.sync(fctx, &c, p, force) })
 	})
 	select {
 	case r := <-ch:
@@ -137,7 +138,13 @@ func (s *Service) failed(ctx context.Context, creds *models.Credentials, p model
 	if pending {
 		next.Status = store.SyncPending
 	}
-	if perr := s.st.PutSyncRecord(ctx, &next); perr != nil {
+	perr := s.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.PutSyncRecord(ctx, &next); err != nil || pending {
+			return err
+		}
+		return s.publish(ctx, tx, events.ProductFailed, creds, p)
+	})
+	if perr != nil {
 		s.log.ErrorContext(ctx, "record sync failure", "credentials", creds.ID, "product", p, "error", perr.Error())
 	}
 	if pending {
@@ -181,6 +188,9 @@ func (s *Service) save(ctx context.Context, creds *models.Credentials, p models.
 			unlinked[q] = n
 			if err := tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: creds.ID, Product: q,
 				Status: store.SyncOK, FetchedAt: &now, AttemptedAt: now}); err != nil {
+				return err
+			}
+			if err := s.publish(ctx, tx, events.ProductSynced, creds, q); err != nil {
 				return err
 			}
 		}

@@ -63,3 +63,7 @@ func (e *StaleError) Extensions() map[string]any {
 // Stale reports whether cached data exists (and is served) despite the
 // failure.
 func (e *StaleError) Stale() bool { return e.FetchedAt != nil }
+
+// errFetchedElsewhere is the cause of a failure shared from another
+// replica's fetch: its own cause stayed there.
+var errFetchedElsewhere = errors.New("aggregate: the fetch failed on another replica")

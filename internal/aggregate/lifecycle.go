@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/internal/events"
 	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
@@ -89,7 +90,10 @@ func (s *Service) newCredentials(ctx context.Context, c *models.Credentials, ext
 			return err
 		}
 		finish := FinishLinkJob{CredentialsID: c.ID, NotBefore: now.Add(s.opts.FinishLinkDelay)}
-		return tx.EnqueueJob(ctx, finish.Kind(), finish)
+		if err := tx.EnqueueJob(ctx, finish.Kind(), finish); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, events.CredentialsCreated, c, "")
 	})
 }
 
@@ -172,7 +176,10 @@ func (s *Service) DeleteCredentials(ctx context.Context, creds *models.Credentia
 			return err
 		}
 		retry := EraseJob{ErasureID: e.ID, NotBefore: now.Add(ErasureDelay(0))}
-		return tx.EnqueueJob(ctx, retry.Kind(), retry)
+		if err := tx.EnqueueJob(ctx, retry.Kind(), retry); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, events.CredentialsDeleted, creds, "")
 	})
 	if errors.Is(err, apperr.ErrNotFound) {
 		return false, nil // erased by a concurrent call, which owns the upstream delete

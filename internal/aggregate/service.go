@@ -1,12 +1,15 @@
 package aggregate
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/fingraph/fingraph/internal/events"
 	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
@@ -48,6 +51,11 @@ type Options struct {
 	// the linking request (which fetches the status itself) goes first.
 	// Default 30 s.
 	FinishLinkDelay time.Duration
+	// Instance identifies this replica (leases); default a random id.
+	Instance string
+	// Events publishes what changed, with each change's transaction; nil
+	// publishes nothing.
+	Events *events.Publisher
 	// Now is the clock (tests inject one). Default time.Now.
 	Now func() time.Time
 	// Logger receives sync failures, never provider handles or payloads.
@@ -72,6 +80,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Instance == "" {
+		o.Instance = uuid.NewString()
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -105,6 +116,12 @@ func New(st *store.Store, reg *provider.Registry, opts Options) *Service {
 		log:      opts.Logger.With("component", "aggregate"),
 		entities: map[models.Provider]entityCache{},
 	}
+}
+
+// publish publishes an event about creds (and product p, if any) with tx.
+func (s *Service) publish(ctx context.Context, tx *store.Store, k events.Kind, creds *models.Credentials, p models.Product) error {
+	return s.opts.Events.Publish(ctx, tx, events.Event{Kind: k, UserID: creds.UserID,
+		CredentialsID: creds.ID, Product: p, At: s.now()})
 }
 
 // Registry returns the providers the service fetches from.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/fingraph/fingraph/internal/events"
 	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
@@ -39,8 +40,11 @@ func (s *Service) syncStatus(ctx context.Context, prov provider.Provider, creds 
 		if err := s.saveState(ctx, tx, creds, st.State); err != nil {
 			return err
 		}
-		return tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: creds.ID,
-			Product: models.ProductCredentialsStatus, Status: status, FetchedAt: &now, AttemptedAt: now})
+		if err := tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: creds.ID,
+			Product: models.ProductCredentialsStatus, Status: status, FetchedAt: &now, AttemptedAt: now}); err != nil {
+			return err
+		}
+		return s.publish(ctx, tx, events.StatusChanged, creds, "")
 	})
 	if err != nil {
 		return fmt.Errorf("aggregate: save status: %w", err)

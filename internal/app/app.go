@@ -12,11 +12,14 @@ import (
 	"os"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/fingraph/fingraph/graph"
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/auth"
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/internal/database"
+	"github.com/fingraph/fingraph/internal/events"
 	"github.com/fingraph/fingraph/internal/finance"
 	"github.com/fingraph/fingraph/internal/httpapi"
 	"github.com/fingraph/fingraph/internal/jobs"
@@ -37,15 +40,20 @@ type App struct {
 	DemoToken string           // set in development only
 	Sandbox   *sandbox.Sandbox // the built-in simulators, when running
 
+	// Instance identifies this replica (events, fetch leases).
+	Instance string
+	// Events is the local bus of what changed, here or on other replicas.
+	Events *events.Bus
+	Jobs   *jobs.Runner
+
 	logger  *slog.Logger
 	agg     *aggregate.Service
-	Jobs    *jobs.Runner
 	closers []func() error
 }
 
 // New opens the database, applies migrations and wires every dependency.
 func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
-	a := &App{Config: cfg, logger: logger}
+	a := &App{Config: cfg, logger: logger, Instance: uuid.NewString()}
 	if err := a.openDatabase(ctx); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
@@ -68,7 +76,11 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	agg := a.newAggregate(st, reg)
+	pub, err := a.startEvents(ctx)
+	if err != nil {
+		return err
+	}
+	agg := a.newAggregate(st, reg, pub)
 	a.agg = agg
 	if err := a.startJobs(ctx, st, agg); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/config"
+	"github.com/fingraph/fingraph/internal/events"
 	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/internal/store"
@@ -122,13 +123,13 @@ func (a *App) newRegistry() (*provider.Registry, models.Provider, error) {
 }
 
 // newAggregate wires the providers behind the lazy-fetch cache.
-func (a *App) newAggregate(st *store.Store, reg *provider.Registry) *aggregate.Service {
+func (a *App) newAggregate(st *store.Store, reg *provider.Registry, pub *events.Publisher) *aggregate.Service {
 	ttl := map[models.Product]time.Duration{}
 	for p, d := range a.Config.Cache.TTLs {
 		ttl[models.Product(p)] = d
 	}
 	return aggregate.New(st, reg, aggregate.Options{
 		TTL: ttl, DefaultTTL: a.Config.Cache.DefaultTTL, StaleBound: a.Config.Cache.StaleBound,
-		FinishLinkDelay: a.Config.Jobs.LinkDelay, Logger: a.logger,
+		FinishLinkDelay: a.Config.Jobs.LinkDelay, Instance: a.Instance, Events: pub, Logger: a.logger,
 	})
 }

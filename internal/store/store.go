@@ -104,3 +104,13 @@ func wrap(err error, op string, args ...any) error {
 	}
 	return fmt.Errorf("store: %s: %w", fmt.Sprintf(op, args...), err)
 }
+
+// Notify sends a PostgreSQL notification with the current transaction
+// (delivered only if it commits); SQLite has no other listener, so it is a
+// no-op there.
+func (s *Store) Notify(ctx context.Context, channel, payload string) error {
+	if s.Dialect() != "postgres" {
+		return nil
+	}
+	return wrap(s.db.WithContext(ctx).Exec("SELECT pg_notify(?, ?)", channel, payload).Error, "Notify")
+}
