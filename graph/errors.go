@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"runtime/debug"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/internal/database"
 )
 
 // ErrorPresenter maps domain errors to a public message and
@@ -30,7 +33,7 @@ func ErrorPresenter(logger *slog.Logger, suggestions bool) graphql.ErrorPresente
 		}
 		code, msg, known := apperr.Classify(err)
 		if !known && !errors.Is(err, context.Canceled) {
-			logger.ErrorContext(ctx, "resolver error", "path", gqlErr.Path.String(), "error", err.Error())
+			logUnexpected(ctx, logger, gqlErr.Path.String(), err)
 		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			code, msg = "TIMEOUT", "the operation took too long"
@@ -77,11 +80,31 @@ func extensionsOf(err error) map[string]any {
 	return nil
 }
 
-// RecoverFunc logs a resolver panic and returns a generic error; the stack
-// goes to the log only.
+// loggedKey marks an operation whose first unexpected error was logged.
+const loggedKey = "fingraph.errorLogged"
+
+// logUnexpected logs an error the vocabulary does not know. The first of
+// an operation is logged at ERROR; the rest at DEBUG, since one failing
+// dependency fails every field of a nested answer (a database outage made
+// seventeen ERROR lines of one request). The message is truncated: errors
+// from below may quote values.
+func logUnexpected(ctx context.Context, logger *slog.Logger, path string, err error) {
+	level := slog.LevelError
+	if graphql.HasOperationContext(ctx) {
+		// The flag is set before execution (limitsExtension), so the
+		// concurrent field goroutines only read the stats map.
+		if first, ok := graphql.GetOperationContext(ctx).Stats.GetExtension(loggedKey).(*atomic.Bool); ok && !first.CompareAndSwap(false, true) {
+			level = slog.LevelDebug
+		}
+	}
+	logger.Log(ctx, level, "resolver error", "path", path, "error", database.SafeDBError(err))
+}
+
+// RecoverFunc logs a resolver panic with its stack and returns a generic
+// error; the stack goes to the log only.
 func RecoverFunc(logger *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		logger.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p))
+		logger.ErrorContext(ctx, "resolver panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return errors.New("internal panic")
 	}
 }

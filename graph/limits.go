@@ -7,12 +7,15 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/fingraph/fingraph/graph/scalars"
 	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/store"
 )
@@ -159,10 +162,13 @@ func asInt(v any) (int64, bool) {
 	return 0, false
 }
 
-// checkArguments records the first argument of f that holds an Int outside
-// 32 bits. The GraphQL spec's Int is 32-bit, but the parser accepts any
-// 64-bit literal or variable, and the value would only fail once its
-// resolver ran, after its siblings had done their work.
+// checkArguments records the first argument of f no resolver could
+// accept: an Int outside 32 bits (the parser accepts any 64-bit value), an
+// enum value the type does not have (gqlgen maps an unknown enum variable
+// to the zero value), or a custom scalar that does not parse. Refusing
+// them here, before anything runs, keeps a bad value from failing inside
+// a resolver after its siblings did their work, and its message never
+// quotes the value.
 func (w *walker) checkArguments(f *ast.Field) {
 	if w.m.BadInput != nil || f.Definition == nil {
 		return
@@ -173,48 +179,114 @@ func (w *walker) checkArguments(f *ast.Field) {
 			continue
 		}
 		v, err := a.Value.Value(w.vars)
-		if err != nil || !w.fits(def.Type, v) {
+		if err != nil {
 			w.m.BadInput = badInput("argument %q of %q is not a 32-bit integer", a.Name, f.Name)
+			return
+		}
+		if reason := w.invalid(def.Type, v); reason != "" {
+			w.m.BadInput = badInput("argument %q of %q: %s", a.Name, f.Name, reason)
 			return
 		}
 	}
 }
 
-// fits reports whether v, a value of type t, holds no Int outside 32 bits,
-// looking into lists and input objects.
-func (w *walker) fits(t *ast.Type, v any) bool {
+// scalarChecks parse the custom scalars of the schema.
+var scalarChecks = map[string]func(any) error{
+	"Decimal":      func(v any) error { _, err := scalars.UnmarshalDecimal(v); return err },
+	"Date":         func(v any) error { _, err := scalars.UnmarshalDate(v); return err },
+	"CurrencyCode": func(v any) error { _, err := scalars.UnmarshalCurrencyCode(v); return err },
+}
+
+// invalid says why v, a value of type t, is unacceptable ("" when it is
+// fine), looking into lists and input objects.
+func (w *walker) invalid(t *ast.Type, v any) string {
 	if v == nil || t == nil {
-		return true
+		return ""
 	}
 	if t.Elem != nil {
 		list, ok := v.([]any)
 		if !ok {
-			return w.fits(t.Elem, v) // a single value coerced to a list
+			return w.invalid(t.Elem, v) // a single value coerced to a list
 		}
 		for _, e := range list {
-			if !w.fits(t.Elem, e) {
-				return false
+			if r := w.invalid(t.Elem, e); r != "" {
+				return r
 			}
 		}
-		return true
+		return ""
 	}
-	if t.NamedType == "Int" {
-		return fitsInt32(v)
+	if t.NamedType == "Int" && !fitsInt32(v) {
+		return "not a 32-bit integer"
 	}
-	obj, ok := v.(map[string]any)
-	if !ok || w.schema == nil {
-		return true
+	if str, ok := v.(string); ok && (t.NamedType == "String" || t.NamedType == "ID") {
+		return invalidText(str, maxText)
 	}
-	def := w.schema.Types[t.NamedType]
-	if def == nil || def.Kind != ast.InputObject {
-		return true
+	if check, ok := scalarChecks[t.NamedType]; ok {
+		if err := check(v); err != nil {
+			_, msg, _ := apperr.Classify(err)
+			return msg
+		}
+		return ""
 	}
-	for _, fd := range def.Fields {
-		if !w.fits(fd.Type, obj[fd.Name]) {
-			return false
+	if w.schema == nil {
+		return ""
+	}
+	return w.invalidNamed(w.schema.Types[t.NamedType], v)
+}
+
+// invalidNamed checks enum membership and input object fields.
+func (w *walker) invalidNamed(def *ast.Definition, v any) string {
+	switch {
+	case def == nil:
+		return ""
+	case def.Kind == ast.Enum:
+		s, _ := v.(string)
+		if def.EnumValues.ForName(s) == nil {
+			return "not a value of " + def.Name
+		}
+	case def.Kind == ast.InputObject:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		for _, fd := range def.Fields {
+			r := w.invalid(fd.Type, obj[fd.Name])
+			if limit, ok := textLimits[def.Name+"."+fd.Name]; ok && r == "" {
+				str, _ := obj[fd.Name].(string)
+				r = invalidText(str, limit)
+			}
+			if r != "" {
+				return fd.Name + ": " + r
+			}
 		}
 	}
-	return true
+	return ""
+}
+
+// maxText bounds any String or ID input (the request body cap bounds it
+// anyway; this keeps one value from filling it).
+const maxText = 64 << 10
+
+// textLimits are tighter bounds of input fields that become SQL patterns:
+// SQLite refuses LIKE patterns over 50,000 bytes, and a long pattern costs
+// a scan per row for nothing.
+var textLimits = map[string]int{
+	"TransactionFilter.text":     200,
+	"TransactionFilter.category": 200,
+}
+
+// invalidText refuses text a database cannot take (NUL, which PostgreSQL
+// rejects in text; invalid UTF-8) or longer than limit bytes.
+func invalidText(s string, limit int) string {
+	switch {
+	case len(s) > limit:
+		return fmt.Sprintf("longer than %d bytes", limit)
+	case strings.IndexByte(s, 0) >= 0:
+		return "contains a NUL character"
+	case !utf8.ValidString(s):
+		return "not valid UTF-8"
+	}
+	return ""
 }
 
 // fitsInt32 accepts the Go forms an Int value arrives in (literals as
@@ -299,6 +371,7 @@ func (e *limitsExtension) MutateOperationContext(ctx context.Context, rc *graphq
 		return err
 	}
 	rc.Stats.SetExtension(costStatsKey, m.Cost)
+	rc.Stats.SetExtension(loggedKey, &atomic.Bool{})
 	return e.budget.charge(ctx, m.Cost)
 }
 

@@ -2,6 +2,7 @@ package models
 
 import (
 	"bytes"
+	"errors"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
@@ -23,7 +24,7 @@ func DateOf(t time.Time) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Date{}, fmt.Errorf("models: invalid date %q", s)
+		return Date{}, errors.New("models: invalid date") // never quotes client input
 	}
 	return Date{t}, nil
 }

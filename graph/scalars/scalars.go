@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/shopspring/decimal"
 
+	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/models"
 )
 
@@ -29,22 +30,56 @@ func MarshalDecimal(d decimal.Decimal) graphql.Marshaler {
 	})
 }
 
+// Bounds of a Decimal input: money needs far less, and a value such as
+// "1e999999999" parses into a number whose text is a gigabyte.
+const (
+	maxDecimalText     = 64
+	maxDecimalExponent = 40
+)
+
 // UnmarshalDecimal accepts a string or a json.Number (variables are decoded
-// with UseNumber); it rejects floats.
+// with UseNumber); it rejects floats. Errors are client errors that never
+// quote the value.
 func UnmarshalDecimal(v any) (decimal.Decimal, error) {
+	var s string
 	switch x := v.(type) {
 	case string:
-		d, err := decimal.NewFromString(x)
-		if err != nil {
-			return decimal.Decimal{}, fmt.Errorf("Decimal must be a decimal number in a string, e.g. \"12.34\"")
-		}
-		return d, nil
+		s = x
 	case json.Number:
-		return decimal.NewFromString(string(x))
+		s = string(x)
 	case int, int32, int64:
-		return decimal.NewFromString(fmt.Sprint(x))
+		s = fmt.Sprint(x)
+	default:
+		return decimal.Decimal{}, apperr.Invalid("Decimal must be a string such as \"12.34\", not %s", kindOf(v))
 	}
-	return decimal.Decimal{}, fmt.Errorf("Decimal must be a string such as \"12.34\", not %T", v)
+	if len(s) > maxDecimalText {
+		return decimal.Decimal{}, apperr.Invalid("Decimal must have at most %d characters", maxDecimalText)
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, apperr.Invalid("Decimal must be a decimal number in a string, e.g. \"12.34\"")
+	}
+	if e := d.Exponent(); e > maxDecimalExponent || e < -maxDecimalExponent {
+		return decimal.Decimal{}, apperr.Invalid("Decimal is out of range")
+	}
+	return d, nil
+}
+
+// kindOf names the JSON kind of an input value, for messages.
+func kindOf(v any) string {
+	switch v.(type) {
+	case float32, float64:
+		return "a float (send it as a string)"
+	case bool:
+		return "a boolean"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case nil:
+		return "null"
+	}
+	return "another type"
 }
 
 // MarshalNullDecimal writes null or the decimal as a JSON string.
@@ -74,13 +109,17 @@ func MarshalDate(d models.Date) graphql.Marshaler {
 	})
 }
 
-// UnmarshalDate reads YYYY-MM-DD.
+// UnmarshalDate reads YYYY-MM-DD; errors never quote the value.
 func UnmarshalDate(v any) (models.Date, error) {
 	s, ok := v.(string)
-	if !ok {
-		return models.Date{}, fmt.Errorf("Date must be a string YYYY-MM-DD")
+	if !ok || len(s) != len(time.DateOnly) {
+		return models.Date{}, apperr.Invalid("Date must be a string YYYY-MM-DD")
 	}
-	return models.ParseDate(s)
+	d, err := models.ParseDate(s)
+	if err != nil {
+		return models.Date{}, apperr.Invalid("Date must be a valid date YYYY-MM-DD")
+	}
+	return d, nil
 }
 
 // MarshalJSON writes a provider-owned JSON document compacted, so that
@@ -115,7 +154,7 @@ func MarshalCurrencyCode(s string) graphql.Marshaler { return graphql.MarshalStr
 func UnmarshalCurrencyCode(v any) (string, error) {
 	s, ok := v.(string)
 	if !ok || !currencyCode.MatchString(s) {
-		return "", fmt.Errorf("CurrencyCode must be an ISO 4217 code such as EUR")
+		return "", apperr.Invalid("CurrencyCode must be an ISO 4217 code such as EUR")
 	}
 	return s, nil
 }

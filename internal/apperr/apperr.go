@@ -30,6 +30,9 @@ var (
 	ErrSessionExpired = errors.New("session expired")
 	// ErrPending: the provider is still preparing the requested data.
 	ErrPending = errors.New("pending")
+	// ErrServiceUnavailable: fingraph's own database cannot be reached;
+	// the request may succeed if retried shortly.
+	ErrServiceUnavailable = errors.New("service unavailable")
 	// ErrUnsupported: the provider of the object cannot do what was asked
 	// (a capability it lacks, e.g. listing institutions).
 	ErrUnsupported = errors.New("unsupported")
@@ -47,6 +50,7 @@ const (
 	CodeSessionExpired      = "ONBOARDING_SESSION_EXPIRED"
 	CodePending             = "PENDING"
 	CodeUnsupported         = "UNSUPPORTED"
+	CodeServiceUnavailable  = "SERVICE_UNAVAILABLE"
 	CodeInternal            = "INTERNAL"
 )
 
@@ -65,6 +69,7 @@ var table = []struct {
 	{ErrSessionExpired, CodeSessionExpired, "the session has expired"},
 	{ErrPending, CodePending, "the provider is still preparing this data"},
 	{ErrUnsupported, CodeUnsupported, "the provider does not support this"},
+	{ErrServiceUnavailable, CodeServiceUnavailable, "the service is temporarily unavailable, retry shortly"},
 }
 
 // Code returns the public code for err, or CodeInternal.

@@ -16,7 +16,6 @@ import (
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"github.com/fingraph/fingraph/migrations"
 )
@@ -128,13 +127,7 @@ func gormConfig(l *slog.Logger) *gorm.Config {
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
-		Logger: logger.NewSlogLogger(l.With("component", "gorm"), logger.Config{
-			SlowThreshold: 200 * time.Millisecond,
-			LogLevel:      logger.Warn,
-			// Bound values can be PANs, IBANs or tokens: never log them.
-			ParameterizedQueries:      true,
-			IgnoreRecordNotFoundError: true,
-		}),
+		Logger:                 newSQLLogger(l, 200*time.Millisecond),
 	}
 }
 

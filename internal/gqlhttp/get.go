@@ -1,12 +1,15 @@
 package gqlhttp
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/99designs/gqlgen/graphql"
 )
@@ -76,6 +79,38 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
+	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen answers nothing for a cancelled context: a client that
+		// went away needs no answer; one past the deadline gets TIMEOUT.
+		if errors.Is(r.Context().Err(), context.Canceled) {
+			return
+		}
+		resp = &graphql.Response{Errors: gqlerror.List{Error("TIMEOUT", "the operation took too long")}}
+	}
 	setHeaders(w, mediaType)
-	writeJSON(w, responses(ctx))
+	if unavailable(resp) {
+		// Nothing could be done: tell clients and proxies to retry.
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	writeJSON(w, resp)
+}
+
+// CodeServiceUnavailable is the extensions.code of an operation that
+// failed because the server's own database could not be reached.
+const CodeServiceUnavailable = "SERVICE_UNAVAILABLE"
+
+// unavailable reports an operation that returned no data at all, only
+// SERVICE_UNAVAILABLE errors.
+func unavailable(resp *graphql.Response) bool {
+	if len(resp.Errors) == 0 || (len(resp.Data) > 0 && string(resp.Data) != "null") {
+		return false
+	}
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] != CodeServiceUnavailable {
+			return false
+		}
+	}
+	return true
 }

@@ -85,6 +85,9 @@ func setHeaders(w http.ResponseWriter, mediaType string) {
 // answer) only to HTML-escape <, > and &, which a JSON media type served
 // with nosniff does not need.
 func writeJSON(w http.ResponseWriter, resp *graphql.Response) {
+	if resp == nil {
+		resp = &graphql.Response{Errors: gqlerror.List{Error("INTERNAL", "internal error")}}
+	}
 	var errs, ext []byte
 	var err error
 	if len(resp.Errors) > 0 {

@@ -58,6 +58,11 @@ type listQuery struct {
 // statement. A nested query thus costs the same number of statements
 // whatever the list sizes: no N+1.
 func list[T any](ctx context.Context, db *gorm.DB, spec listSpec[T], q listQuery) (map[string]*Conn[T], error) {
+	if c := q.page.cursor(); c != nil {
+		if err := c.fits(spec.sortCol); err != nil {
+			return nil, err
+		}
+	}
 	if !spec.projected {
 		q.fields = nil
 	}

@@ -3,8 +3,11 @@ package store
 import (
 	"encoding/base64"
 	"encoding/json"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/fingraph/fingraph/internal/apperr"
+	"github.com/fingraph/fingraph/models"
 )
 
 // Page sizes of Relay connections.
@@ -33,6 +36,24 @@ func DecodeCursor(s string) (Cursor, error) {
 		return Cursor{}, apperr.Invalid("invalid cursor")
 	}
 	return c, nil
+}
+
+// fits checks a decoded cursor's values against the columns they are
+// compared with: a forged cursor carrying a value its column cannot hold
+// (a non-date for a date, a NUL byte for PostgreSQL text) is bad input,
+// not a database error.
+func (c Cursor) fits(sortCol string) error {
+	for _, v := range []string{c.Sort, c.ID} {
+		if len(v) > 256 || strings.IndexByte(v, 0) >= 0 || !utf8.ValidString(v) {
+			return apperr.Invalid("invalid cursor")
+		}
+	}
+	if strings.HasSuffix(sortCol, "_date") {
+		if _, err := models.ParseDate(c.Sort); err != nil {
+			return apperr.Invalid("invalid cursor")
+		}
+	}
+	return nil
 }
 
 // Page is a validated Relay pagination request: first/after pages forward,

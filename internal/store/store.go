@@ -4,10 +4,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
+	"strings"
 	"sync/atomic"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"github.com/fingraph/fingraph/internal/apperr"
@@ -102,6 +107,9 @@ func wrap(err error, op string, args ...any) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return fmt.Errorf("store: %s: %w", fmt.Sprintf(op, args...), apperr.ErrNotFound)
 	}
+	if unreachable(err) {
+		return fmt.Errorf("store: %s: %w (%w)", fmt.Sprintf(op, args...), apperr.ErrServiceUnavailable, err)
+	}
 	return fmt.Errorf("store: %s: %w", fmt.Sprintf(op, args...), err)
 }
 
@@ -113,4 +121,22 @@ func (s *Store) Notify(ctx context.Context, channel, payload string) error {
 		return nil
 	}
 	return wrap(s.db.WithContext(ctx).Exec("SELECT pg_notify(?, ?)", channel, payload).Error, "Notify")
+}
+
+// unreachable reports errors that mean the database itself cannot be
+// reached (down, restarting, the pool closed), as opposed to a statement
+// it refused: clients may retry those.
+func unreachable(err error) bool {
+	var connect *pgconn.ConnectError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	case errors.As(err, &connect), errors.As(err, &netErr),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone):
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "sql: database is closed") || strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "the database system is shutting down") || strings.Contains(msg, "the database system is starting up")
 }
