@@ -2,9 +2,9 @@ package models
 
 import (
 	"bytes"
-	"errors"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )

@@ -67,7 +67,9 @@ func TestEntitiesNeedsProvider(t *testing.T) {
 	if r := s.gql(t, s.token, `{ entities { id } }`, nil, nil); len(r.Errors) == 0 || code(r.Errors[0]) != "GRAPHQL_VALIDATION_FAILED" {
 		t.Fatalf("entities without provider: %+v", r.Errors)
 	}
-	var out struct{ Entities []struct{ ID, Provider string } }
+	var out struct {
+		Entities []struct{ ID, Provider string }
+	}
 	s.mustGQL(t, s.token, `{ entities(provider: FLANKS) { id provider } }`, nil, &out)
 	if len(out.Entities) == 0 || out.Entities[0].Provider != "FLANKS" {
 		t.Fatalf("entities(FLANKS): %+v", out)
