@@ -37,6 +37,9 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 	if !known && p != models.ProductCredentialsStatus {
 		return apperr.Invalid("unknown product %q", p)
 	}
+	if known && !s.serves(creds.Provider, p) {
+		return nil // a product the provider has not: empty, not an error
+	}
 	if !force {
 		rec, err := s.syncRecord(ctx, creds.ID, p)
 		if err != nil {
@@ -53,6 +56,16 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 	}
 	return s.flight(ctx, creds, p, force)
 }
+
+// serves reports whether provider p offers product q (an unconfigured
+// provider "serves" everything: fetching then reports it unavailable).
+func (s *Service) serves(p models.Provider, q models.Product) bool {
+	prov, err := s.reg.Get(p)
+	return err != nil || provider.Serves(prov, q)
+}
+
+// Serves is serves for callers that list products (status, refresh).
+func (s *Service) Serves(p models.Provider, q models.Product) bool { return s.serves(p, q) }
 
 // syncRecord reads one sync record; never synced is (nil, nil).
 func (s *Service) syncRecord(ctx context.Context, credsID string, p models.Product) (*models.SyncRecord, error) {

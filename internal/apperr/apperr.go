@@ -33,6 +33,17 @@ var (
 	// ErrServiceUnavailable: fingraph's own database cannot be reached;
 	// the request may succeed if retried shortly.
 	ErrServiceUnavailable = errors.New("service unavailable")
+	// ErrStepOutOfOrder: an onboarding step that is not the session's
+	// current one.
+	ErrStepOutOfOrder = errors.New("step out of order")
+	// ErrConsentDenied: the user refused (or the bank failed) the consent.
+	ErrConsentDenied = errors.New("consent denied")
+	// ErrTokenUsed: a one-use token (an onboarding temp token) that was
+	// already used or has expired.
+	ErrTokenUsed = errors.New("token already used")
+	// ErrSessionClosed: the onboarding session has ended (completed,
+	// failed or cancelled) and takes no more steps.
+	ErrSessionClosed = errors.New("session closed")
 	// ErrUnsupported: the provider of the object cannot do what was asked
 	// (a capability it lacks, e.g. listing institutions).
 	ErrUnsupported = errors.New("unsupported")
@@ -51,6 +62,10 @@ const (
 	CodePending             = "PENDING"
 	CodeUnsupported         = "UNSUPPORTED"
 	CodeServiceUnavailable  = "SERVICE_UNAVAILABLE"
+	CodeStepOutOfOrder      = "ONBOARDING_STEP_OUT_OF_ORDER"
+	CodeConsentDenied       = "CONSENT_DENIED"
+	CodeTokenUsed           = "ONBOARDING_TOKEN_USED"
+	CodeSessionClosed       = "ONBOARDING_SESSION_CLOSED"
 	CodeInternal            = "INTERNAL"
 )
 
@@ -68,6 +83,10 @@ var table = []struct {
 	{ErrRateLimited, CodeRateLimited, "rate limit exceeded, try again later"},
 	{ErrSessionExpired, CodeSessionExpired, "the session has expired"},
 	{ErrPending, CodePending, "the provider is still preparing this data"},
+	{ErrStepOutOfOrder, CodeStepOutOfOrder, "this step is not the session's current step"},
+	{ErrConsentDenied, CodeConsentDenied, "the user denied the consent, or the bank refused it"},
+	{ErrTokenUsed, CodeTokenUsed, "the token was already used or has expired"},
+	{ErrSessionClosed, CodeSessionClosed, "the onboarding session has ended"},
 	{ErrUnsupported, CodeUnsupported, "the provider does not support this"},
 	{ErrServiceUnavailable, CodeServiceUnavailable, "the service is temporarily unavailable, retry shortly"},
 }

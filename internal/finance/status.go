@@ -18,16 +18,9 @@ type ProductState struct {
 	FetchedAt *time.Time
 }
 
-// statusProducts are the products reported in CredentialsStatus.products.
-var statusProducts = []models.Product{
-	models.ProductAccounts, models.ProductTransactions, models.ProductPortfolios,
-	models.ProductInvestments, models.ProductInvTxns, models.ProductLiabilities,
-	models.ProductLiabTxns, models.ProductCards, models.ProductCardTxns,
-	models.ProductIdentity, models.ProductHolders, models.ProductMifid,
-}
-
-// ProductStates returns every product's state for one credentials; the
-// sync records of all credentials in a response load in one query.
+// ProductStates returns the state of every product the credentials'
+// provider serves; the sync records of all credentials in a response load
+// in one query.
 func (s *Service) ProductStates(ctx context.Context, c *models.Credentials) ([]ProductState, error) {
 	recs, err := loadersFrom(ctx).syncRecords.Load(ctx, c.ID)
 	if err != nil {
@@ -38,8 +31,13 @@ func (s *Service) ProductStates(ctx context.Context, c *models.Credentials) ([]P
 		byProduct[r.Product] = r
 	}
 	flags := decodeFlags(c.ProductStatus)
-	out := make([]ProductState, 0, len(statusProducts))
-	for _, p := range statusProducts {
+	products := models.DataProducts()
+	out := make([]ProductState, 0, len(products))
+	for _, d := range products {
+		p := d.Product
+		if !s.agg.Serves(c.Provider, p) {
+			continue
+		}
 		st := ProductState{Product: p, Sync: "never", Created: flags[p].Created, Errored: flags[p].Errored}
 		if r, ok := byProduct[p]; ok {
 			st.Sync, st.FetchedAt = r.Status, r.FetchedAt

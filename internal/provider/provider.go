@@ -172,3 +172,24 @@ func (r *Rows) Has(p models.Product) bool {
 	}
 	return false
 }
+
+// ProductLister is a provider that serves only some products. Products it
+// does not list are never fetched: they read as empty, with no error. A
+// provider without it serves every product.
+type ProductLister interface {
+	Products() []models.Product
+}
+
+// Serves reports whether p serves product q.
+func Serves(p Provider, q models.Product) bool {
+	l, ok := p.(ProductLister)
+	if !ok {
+		return true
+	}
+	for _, x := range l.Products() {
+		if x == q {
+			return true
+		}
+	}
+	return false
+}
