@@ -13,6 +13,7 @@ import (
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
+	"github.com/fingraph/fingraph/providers/finqware/finqwareadapter"
 	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
 )
 
@@ -42,6 +43,20 @@ var kits = []kit{
 		},
 		simulate: func(s config.Section, o sandbox.Options) (sandbox.Sim, error) {
 			return flanksadapter.StartSim(s.(*flanksadapter.Config), o)
+		},
+	},
+	{
+		name:    models.ProviderFinqware,
+		section: func() config.Section { return &finqwareadapter.Config{} },
+		build: func(s config.Section) (provider.Provider, error) {
+			c, err := s.(*finqwareadapter.Config).NewClient()
+			if err != nil {
+				return nil, err
+			}
+			return finqwareadapter.New(c), nil
+		},
+		simulate: func(s config.Section, o sandbox.Options) (sandbox.Sim, error) {
+			return finqwareadapter.StartSim(s.(*finqwareadapter.Config), o)
 		},
 	},
 }
