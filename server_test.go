@@ -201,11 +201,11 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond) // shutdown is now waiting on us
 	if _, err := conn.Write([]byte(body[10:])); err != nil {
-		t.Fatal(err)
+		t.Fatalf("%v; server stderr:\n%s", err, p.stderr)
 	}
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
-		t.Fatalf("in-flight request cut off: %v", err)
+		t.Fatalf("in-flight request cut off: %v; server stderr:\n%s", err, p.stderr)
 	}
 	got, _ := io.ReadAll(res.Body)
 	if res.StatusCode != 200 || string(got) != `{"data":{"__typename":"Query"}}` {

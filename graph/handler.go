@@ -27,6 +27,9 @@ type HandlerOptions struct {
 	Suggestions bool
 	// Safelist, when set, restricts the user role to these operations.
 	Safelist Safelist
+	// MaxUploadBytes caps a multipart (upload) request; 0 turns uploads
+	// off.
+	MaxUploadBytes int64
 }
 
 // NewHandler builds the GraphQL executor explicitly with handler.New (never
@@ -39,6 +42,9 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
 	srv.AddTransport(gqlhttp.GET{})
+	if o.MaxUploadBytes > 0 { // before POST, which claims every other POST
+		srv.AddTransport(gqlhttp.Multipart{MaxUploadSize: o.MaxUploadBytes, MaxMemory: 1 << 20})
+	}
 	srv.AddTransport(gqlhttp.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(o.TokenLimit)

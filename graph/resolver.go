@@ -6,12 +6,14 @@ package graph
 
 import (
 	"github.com/fingraph/fingraph/internal/finance"
+	"github.com/fingraph/fingraph/internal/onboarding"
 	"github.com/fingraph/fingraph/internal/users"
 )
 
 // Resolver carries the services resolvers call. It is built once in
 // server.go; gqlgen never regenerates this file.
 type Resolver struct {
-	Users   *users.Service
-	Finance *finance.Service
+	Users      *users.Service
+	Finance    *finance.Service
+	Onboarding *onboarding.Service
 }

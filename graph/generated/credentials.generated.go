@@ -2914,4 +2914,36 @@ func (ec *executionContext) marshalOCredentials2ᚖgithubᚗcomᚋfingraphᚋfin
 	return ec._Credentials(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOProvider2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐProvider(ctx context.Context, v any) (*models.Provider, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOProvider2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐProvider[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProvider2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐProvider(ctx context.Context, sel ast.SelectionSet, v *models.Provider) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOProvider2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐProvider[*v])
+	return res
+}
+
+var (
+	unmarshalOProvider2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐProvider = map[string]models.Provider{
+		"FLANKS":   models.ProviderFlanks,
+		"FLINKS":   models.ProviderFlinks,
+		"FINQWARE": models.ProviderFinqware,
+	}
+	marshalOProvider2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐProvider = map[models.Provider]string{
+		models.ProviderFlanks:   "FLANKS",
+		models.ProviderFlinks:   "FLINKS",
+		models.ProviderFinqware: "FINQWARE",
+	}
+)
+
 // endregion ***************************** type.gotpl *****************************

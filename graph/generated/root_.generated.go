@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	Liability() LiabilityResolver
 	LiabilityTransaction() LiabilityTransactionResolver
 	Mutation() MutationResolver
+	OnboardingSession() OnboardingSessionResolver
 	Portfolio() PortfolioResolver
 	Query() QueryResolver
 	Viewer() ViewerResolver
@@ -384,12 +385,71 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		DeleteCredentials      func(childComplexity int, id string) int
-		ExchangeLinkCode       func(childComplexity int, code string) int
-		ForceCredentialsFlow   func(childComplexity int, id string, flow model.ForceFlow) int
-		LinkCredentials        func(childComplexity int, provider models.Provider, code string) int
-		RefreshCredentials     func(childComplexity int, id string) int
-		StartCredentialsAction func(childComplexity int, id string, action provider.Action) int
+		CancelOnboardingSession   func(childComplexity int, sessionID string, clientMutationID *string) int
+		CompleteOnboardingSession func(childComplexity int, sessionID string, tempToken *string, redirectURL *string) int
+		DeleteCredentials         func(childComplexity int, id string) int
+		ExchangeLinkCode          func(childComplexity int, code string) int
+		ForceCredentialsFlow      func(childComplexity int, id string, flow model.ForceFlow) int
+		LinkCredentials           func(childComplexity int, provider models.Provider, code string) int
+		RefreshCredentials        func(childComplexity int, id string) int
+		StartCredentialsAction    func(childComplexity int, id string, action provider.Action) int
+		StartOnboardingSession    func(childComplexity int, skill string, clientMutationID *string) int
+		SubmitOnboardingStep      func(childComplexity int, sessionID string, step string, data models.JSON, clientMutationID *string) int
+		UploadOnboardingDocument  func(childComplexity int, sessionID string, stepID string, file graphql.Upload, clientMutationID *string) int
+	}
+
+	OnboardingField struct {
+		Description func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Options     func(childComplexity int) int
+		Required    func(childComplexity int) int
+		Type        func(childComplexity int) int
+	}
+
+	OnboardingRedirect struct {
+		Method func(childComplexity int) int
+		URL    func(childComplexity int) int
+	}
+
+	OnboardingSession struct {
+		CreatedAt   func(childComplexity int) int
+		Credentials func(childComplexity int) int
+		CurrentStep func(childComplexity int) int
+		ErrorCode   func(childComplexity int) int
+		ExpiresAt   func(childComplexity int) int
+		GlobalID    func(childComplexity int) int
+		Redirect    func(childComplexity int) int
+		Skill       func(childComplexity int) int
+		Status      func(childComplexity int) int
+		StepData    func(childComplexity int) int
+		Steps       func(childComplexity int) int
+	}
+
+	OnboardingStep struct {
+		Kind    func(childComplexity int) int
+		Name    func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Uploads func(childComplexity int) int
+	}
+
+	OnboardingStepDefinition struct {
+		Fields func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Title  func(childComplexity int) int
+		Upload func(childComplexity int) int
+	}
+
+	OnboardingUpload struct {
+		ContentType func(childComplexity int) int
+		FileName    func(childComplexity int) int
+		Size        func(childComplexity int) int
+	}
+
+	OnboardingUploadSpec struct {
+		ContentTypes func(childComplexity int) int
+		MaxBytes     func(childComplexity int) int
+		MinFiles     func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -444,6 +504,17 @@ type ComplexityRoot struct {
 		Me       func(childComplexity int) int
 		Node     func(childComplexity int, id string) int
 		Nodes    func(childComplexity int, ids []string) int
+		Skills   func(childComplexity int, provider *models.Provider) int
+	}
+
+	Skill struct {
+		Country  func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Provider func(childComplexity int) int
+		Sandbox  func(childComplexity int) int
+		Steps    func(childComplexity int) int
+		Type     func(childComplexity int) int
 	}
 
 	Summary struct {
@@ -1903,6 +1974,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LinkCredentialsPayload.Status(childComplexity), true
 
+	case "Mutation.cancelOnboardingSession":
+		if e.ComplexityRoot.Mutation.CancelOnboardingSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelOnboardingSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelOnboardingSession(childComplexity, args["sessionId"].(string), args["clientMutationId"].(*string)), true
+	case "Mutation.completeOnboardingSession":
+		if e.ComplexityRoot.Mutation.CompleteOnboardingSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeOnboardingSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteOnboardingSession(childComplexity, args["sessionId"].(string), args["tempToken"].(*string), args["redirectUrl"].(*string)), true
 	case "Mutation.deleteCredentials":
 		if e.ComplexityRoot.Mutation.DeleteCredentials == nil {
 			break
@@ -1969,6 +2062,244 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartCredentialsAction(childComplexity, args["id"].(string), args["action"].(provider.Action)), true
+	case "Mutation.startOnboardingSession":
+		if e.ComplexityRoot.Mutation.StartOnboardingSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startOnboardingSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartOnboardingSession(childComplexity, args["skill"].(string), args["clientMutationId"].(*string)), true
+	case "Mutation.submitOnboardingStep":
+		if e.ComplexityRoot.Mutation.SubmitOnboardingStep == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOnboardingStep_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOnboardingStep(childComplexity, args["sessionId"].(string), args["step"].(string), args["data"].(models.JSON), args["clientMutationId"].(*string)), true
+	case "Mutation.uploadOnboardingDocument":
+		if e.ComplexityRoot.Mutation.UploadOnboardingDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadOnboardingDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadOnboardingDocument(childComplexity, args["sessionId"].(string), args["stepId"].(string), args["file"].(graphql.Upload), args["clientMutationId"].(*string)), true
+
+	case "OnboardingField.description":
+		if e.ComplexityRoot.OnboardingField.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingField.Description(childComplexity), true
+	case "OnboardingField.name":
+		if e.ComplexityRoot.OnboardingField.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingField.Name(childComplexity), true
+	case "OnboardingField.options":
+		if e.ComplexityRoot.OnboardingField.Options == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingField.Options(childComplexity), true
+	case "OnboardingField.required":
+		if e.ComplexityRoot.OnboardingField.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingField.Required(childComplexity), true
+	case "OnboardingField.type":
+		if e.ComplexityRoot.OnboardingField.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingField.Type(childComplexity), true
+
+	case "OnboardingRedirect.method":
+		if e.ComplexityRoot.OnboardingRedirect.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingRedirect.Method(childComplexity), true
+	case "OnboardingRedirect.url":
+		if e.ComplexityRoot.OnboardingRedirect.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingRedirect.URL(childComplexity), true
+
+	case "OnboardingSession.createdAt":
+		if e.ComplexityRoot.OnboardingSession.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.CreatedAt(childComplexity), true
+	case "OnboardingSession.credentials":
+		if e.ComplexityRoot.OnboardingSession.Credentials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.Credentials(childComplexity), true
+	case "OnboardingSession.currentStep":
+		if e.ComplexityRoot.OnboardingSession.CurrentStep == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.CurrentStep(childComplexity), true
+	case "OnboardingSession.errorCode":
+		if e.ComplexityRoot.OnboardingSession.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.ErrorCode(childComplexity), true
+	case "OnboardingSession.expiresAt":
+		if e.ComplexityRoot.OnboardingSession.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.ExpiresAt(childComplexity), true
+	case "OnboardingSession.id":
+		if e.ComplexityRoot.OnboardingSession.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.GlobalID(childComplexity), true
+	case "OnboardingSession.redirect":
+		if e.ComplexityRoot.OnboardingSession.Redirect == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.Redirect(childComplexity), true
+	case "OnboardingSession.skill":
+		if e.ComplexityRoot.OnboardingSession.Skill == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.Skill(childComplexity), true
+	case "OnboardingSession.status":
+		if e.ComplexityRoot.OnboardingSession.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.Status(childComplexity), true
+	case "OnboardingSession.stepData":
+		if e.ComplexityRoot.OnboardingSession.StepData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.StepData(childComplexity), true
+	case "OnboardingSession.steps":
+		if e.ComplexityRoot.OnboardingSession.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingSession.Steps(childComplexity), true
+
+	case "OnboardingStep.kind":
+		if e.ComplexityRoot.OnboardingStep.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingStep.Kind(childComplexity), true
+	case "OnboardingStep.name":
+		if e.ComplexityRoot.OnboardingStep.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingStep.Name(childComplexity), true
+	case "OnboardingStep.status":
+		if e.ComplexityRoot.OnboardingStep.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingStep.Status(childComplexity), true
+	case "OnboardingStep.uploads":
+		if e.ComplexityRoot.OnboardingStep.Uploads == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingStep.Uploads(childComplexity), true
+
+	case "OnboardingStepDefinition.fields":
+		if e.ComplexityRoot.OnboardingStepDefinition.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingStepDefinition.Fields(childComplexity), true
+	case "OnboardingStepDefinition.kind":
+		if e.ComplexityRoot.OnboardingStepDefinition.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingStepDefinition.Kind(childComplexity), true
+	case "OnboardingStepDefinition.name":
+		if e.ComplexityRoot.OnboardingStepDefinition.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingStepDefinition.Name(childComplexity), true
+	case "OnboardingStepDefinition.title":
+		if e.ComplexityRoot.OnboardingStepDefinition.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingStepDefinition.Title(childComplexity), true
+	case "OnboardingStepDefinition.upload":
+		if e.ComplexityRoot.OnboardingStepDefinition.Upload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingStepDefinition.Upload(childComplexity), true
+
+	case "OnboardingUpload.contentType":
+		if e.ComplexityRoot.OnboardingUpload.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingUpload.ContentType(childComplexity), true
+	case "OnboardingUpload.fileName":
+		if e.ComplexityRoot.OnboardingUpload.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingUpload.FileName(childComplexity), true
+	case "OnboardingUpload.size":
+		if e.ComplexityRoot.OnboardingUpload.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingUpload.Size(childComplexity), true
+
+	case "OnboardingUploadSpec.contentTypes":
+		if e.ComplexityRoot.OnboardingUploadSpec.ContentTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingUploadSpec.ContentTypes(childComplexity), true
+	case "OnboardingUploadSpec.maxBytes":
+		if e.ComplexityRoot.OnboardingUploadSpec.MaxBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingUploadSpec.MaxBytes(childComplexity), true
+	case "OnboardingUploadSpec.minFiles":
+		if e.ComplexityRoot.OnboardingUploadSpec.MinFiles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OnboardingUploadSpec.MinFiles(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2195,6 +2526,60 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.skills":
+		if e.ComplexityRoot.Query.Skills == nil {
+			break
+		}
+
+		args, err := ec.field_Query_skills_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Skills(childComplexity, args["provider"].(*models.Provider)), true
+
+	case "Skill.country":
+		if e.ComplexityRoot.Skill.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Skill.Country(childComplexity), true
+	case "Skill.id":
+		if e.ComplexityRoot.Skill.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Skill.ID(childComplexity), true
+	case "Skill.name":
+		if e.ComplexityRoot.Skill.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Skill.Name(childComplexity), true
+	case "Skill.provider":
+		if e.ComplexityRoot.Skill.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Skill.Provider(childComplexity), true
+	case "Skill.sandbox":
+		if e.ComplexityRoot.Skill.Sandbox == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Skill.Sandbox(childComplexity), true
+	case "Skill.steps":
+		if e.ComplexityRoot.Skill.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Skill.Steps(childComplexity), true
+	case "Skill.type":
+		if e.ComplexityRoot.Skill.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Skill.Type(childComplexity), true
 
 	case "Summary.byCurrency":
 		if e.ComplexityRoot.Summary.ByCurrency == nil {
@@ -2970,6 +3355,177 @@ type LiabilityTransactionConnection {
 type LiabilityTransactionEdge {
   cursor: String!
   node: LiabilityTransaction!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/onboarding.graphqls", Input: `# Onboarding: the sessions of steps through which a user connects a bank
+# or buys a product at a provider that works that way (Finqware). The UI
+# talks only to fingraph; fingraph keeps the provider's secrets (nonces,
+# tokens) and exchanges the final token itself.
+
+"A file sent with the GraphQL multipart request spec."
+scalar Upload
+
+"Something a user can onboard to: a bank's account access, or a product."
+type Skill {
+  "Pass it to startOnboardingSession."
+  id: ID!
+  provider: Provider!
+  "The bank or partner."
+  name: String!
+  type: SkillType!
+  country: String
+  sandbox: Boolean!
+  "The steps of a session, in order."
+  steps: [OnboardingStepDefinition!]!
+}
+
+"A skill's family."
+enum SkillType {
+  ACCOUNT_INFORMATION
+  PAYMENT_INITIATION
+  MARKETPLACE
+}
+
+"What a step asks of the user."
+enum OnboardingStepKind {
+  "Send the user to ` + "`" + `OnboardingSession.redirect` + "`" + `; the bank sends the browser back when done."
+  REDIRECT
+  "Fill the fields and submit them with submitOnboardingStep."
+  FORM
+  "Submit the fields, then upload the files with uploadOnboardingDocument."
+  UPLOAD
+  "Confirm with submitOnboardingStep."
+  CONFIRM
+}
+
+type OnboardingStepDefinition {
+  "Pass it to submitOnboardingStep as step."
+  name: String!
+  kind: OnboardingStepKind!
+  title: String
+  fields: [OnboardingField!]!
+  upload: OnboardingUploadSpec
+}
+
+"One field of a step's data."
+type OnboardingField {
+  name: String!
+  "string, decimal, integer, boolean or url."
+  type: String!
+  required: Boolean!
+  options: [String!]
+  description: String
+}
+
+"The files an upload step takes."
+type OnboardingUploadSpec {
+  maxBytes: Int!
+  contentTypes: [String!]!
+  minFiles: Int!
+}
+
+"Where an onboarding session stands."
+enum OnboardingStatus {
+  CREATED
+  IN_PROGRESS
+  "The user is at the bank; the session completes when the bank sends them back."
+  AWAITING_CONSENT
+  "Done: ` + "`" + `credentials` + "`" + ` holds the new connection."
+  COMPLETED
+  "Nothing happened for 30 minutes; start again."
+  EXPIRED
+  "The consent was denied or the provider ended the session (see errorCode)."
+  FAILED
+  CANCELLED
+}
+
+"A user's onboarding session."
+type OnboardingSession implements Node {
+  id: ID!
+  skill: Skill!
+  status: OnboardingStatus!
+  "The step to do next; null once the session has ended."
+  currentStep: OnboardingStepDefinition
+  "Every step with its progress."
+  steps: [OnboardingStep!]!
+  "Where to send the user now (a bank's consent page), while AWAITING_CONSENT."
+  redirect: OnboardingRedirect
+  "Other public data of the current step, as the provider gave it."
+  stepData: JSON
+  "When the session lapses unless a step is taken."
+  expiresAt: DateTime!
+  "The connection the session created, once COMPLETED."
+  credentials: Credentials
+  "Why the session FAILED (e.g. CONSENT_DENIED)."
+  errorCode: String
+  createdAt: DateTime!
+}
+
+type OnboardingStep {
+  name: String!
+  kind: OnboardingStepKind!
+  status: OnboardingStepStatus!
+  "The documents uploaded for this step."
+  uploads: [OnboardingUpload!]!
+}
+
+enum OnboardingStepStatus {
+  PENDING
+  "The step to do now."
+  CURRENT
+  "Submitted; waiting for its documents or for the bank."
+  SUBMITTED
+  DONE
+}
+
+type OnboardingRedirect {
+  method: String!
+  url: String!
+}
+
+type OnboardingUpload {
+  fileName: String!
+  "The type the server found in the content."
+  contentType: String!
+  size: Int!
+}
+
+extend type Query {
+  "What users can onboard to (all providers that run onboarding sessions, or one)."
+  skills(provider: Provider): [Skill!]!
+}
+
+extend type Mutation {
+  """
+  Starts an onboarding session for a skill. With a clientMutationId, a
+  retried start returns the session the first one started.
+  """
+  startOnboardingSession(skill: ID!, clientMutationId: String): OnboardingSession!
+  """
+  Submits the current step with its fields (a JSON object). A redirect step
+  answers AWAITING_CONSENT with the bank page to open; unless data carries
+  its own psu_redirect_link (a UI that catches the redirect itself, then
+  calls completeOnboardingSession), the bank sends the browser back to the
+  server, which completes the session and forwards it to the UI. Retrying
+  the same submission (same clientMutationId, or same step and data)
+  returns the session without submitting twice.
+  """
+  submitOnboardingStep(sessionId: ID!, step: String!, data: JSON, clientMutationId: String): OnboardingSession!
+  """
+  Uploads a document for the current upload step (GraphQL multipart request
+  spec; send a non-simple header such as ` + "`" + `GraphQL-Require-Preflight: 1` + "`" + `).
+  stepId is the step's name. The type is read from the content.
+  """
+  uploadOnboardingDocument(sessionId: ID!, stepId: String!, file: Upload!, clientMutationId: String): OnboardingSession!
+  """
+  Completes a session waiting for the bank's consent, for a UI that caught
+  the bank's redirect itself: pass the temp_token, or the whole redirect URL
+  (which may carry a denial). Completing again with the same token returns
+  the completed session.
+  """
+  completeOnboardingSession(sessionId: ID!, tempToken: String, redirectUrl: String): OnboardingSession!
+  "Cancels a session."
+  cancelOnboardingSession(sessionId: ID!, clientMutationId: String): OnboardingSession!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/schema.graphqls", Input: `# Root types, scalars and the pieces every domain shares. Domain files
@@ -3757,6 +4313,114 @@ func (ec *executionContext) childFields_LinkCredentialsPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type LinkCredentialsPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_OnboardingField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_OnboardingField_name(ctx, field)
+	case "type":
+		return ec.fieldContext_OnboardingField_type(ctx, field)
+	case "required":
+		return ec.fieldContext_OnboardingField_required(ctx, field)
+	case "options":
+		return ec.fieldContext_OnboardingField_options(ctx, field)
+	case "description":
+		return ec.fieldContext_OnboardingField_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnboardingField", field.Name)
+}
+
+func (ec *executionContext) childFields_OnboardingRedirect(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "method":
+		return ec.fieldContext_OnboardingRedirect_method(ctx, field)
+	case "url":
+		return ec.fieldContext_OnboardingRedirect_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnboardingRedirect", field.Name)
+}
+
+func (ec *executionContext) childFields_OnboardingSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_OnboardingSession_id(ctx, field)
+	case "skill":
+		return ec.fieldContext_OnboardingSession_skill(ctx, field)
+	case "status":
+		return ec.fieldContext_OnboardingSession_status(ctx, field)
+	case "currentStep":
+		return ec.fieldContext_OnboardingSession_currentStep(ctx, field)
+	case "steps":
+		return ec.fieldContext_OnboardingSession_steps(ctx, field)
+	case "redirect":
+		return ec.fieldContext_OnboardingSession_redirect(ctx, field)
+	case "stepData":
+		return ec.fieldContext_OnboardingSession_stepData(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_OnboardingSession_expiresAt(ctx, field)
+	case "credentials":
+		return ec.fieldContext_OnboardingSession_credentials(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_OnboardingSession_errorCode(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_OnboardingSession_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnboardingSession", field.Name)
+}
+
+func (ec *executionContext) childFields_OnboardingStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_OnboardingStep_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_OnboardingStep_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_OnboardingStep_status(ctx, field)
+	case "uploads":
+		return ec.fieldContext_OnboardingStep_uploads(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnboardingStep", field.Name)
+}
+
+func (ec *executionContext) childFields_OnboardingStepDefinition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_OnboardingStepDefinition_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_OnboardingStepDefinition_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_OnboardingStepDefinition_title(ctx, field)
+	case "fields":
+		return ec.fieldContext_OnboardingStepDefinition_fields(ctx, field)
+	case "upload":
+		return ec.fieldContext_OnboardingStepDefinition_upload(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnboardingStepDefinition", field.Name)
+}
+
+func (ec *executionContext) childFields_OnboardingUpload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fileName":
+		return ec.fieldContext_OnboardingUpload_fileName(ctx, field)
+	case "contentType":
+		return ec.fieldContext_OnboardingUpload_contentType(ctx, field)
+	case "size":
+		return ec.fieldContext_OnboardingUpload_size(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnboardingUpload", field.Name)
+}
+
+func (ec *executionContext) childFields_OnboardingUploadSpec(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "maxBytes":
+		return ec.fieldContext_OnboardingUploadSpec_maxBytes(ctx, field)
+	case "contentTypes":
+		return ec.fieldContext_OnboardingUploadSpec_contentTypes(ctx, field)
+	case "minFiles":
+		return ec.fieldContext_OnboardingUploadSpec_minFiles(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OnboardingUploadSpec", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -3849,6 +4513,26 @@ func (ec *executionContext) childFields_ProductTotal(ctx context.Context, field 
 		return ec.fieldContext_ProductTotal_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductTotal", field.Name)
+}
+
+func (ec *executionContext) childFields_Skill(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Skill_id(ctx, field)
+	case "provider":
+		return ec.fieldContext_Skill_provider(ctx, field)
+	case "name":
+		return ec.fieldContext_Skill_name(ctx, field)
+	case "type":
+		return ec.fieldContext_Skill_type(ctx, field)
+	case "country":
+		return ec.fieldContext_Skill_country(ctx, field)
+	case "sandbox":
+		return ec.fieldContext_Skill_sandbox(ctx, field)
+	case "steps":
+		return ec.fieldContext_Skill_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Skill", field.Name)
 }
 
 func (ec *executionContext) childFields_Summary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -217,6 +217,52 @@ type LinkCredentialsPayload struct {
 type Mutation struct {
 }
 
+// One field of a step's data.
+type OnboardingField struct {
+	Name string `json:"name"`
+	// string, decimal, integer, boolean or url.
+	Type        string   `json:"type"`
+	Required    bool     `json:"required"`
+	Options     []string `json:"options,omitempty"`
+	Description *string  `json:"description,omitempty"`
+}
+
+type OnboardingRedirect struct {
+	Method string `json:"method"`
+	URL    string `json:"url"`
+}
+
+type OnboardingStep struct {
+	Name   string               `json:"name"`
+	Kind   provider.StepKind    `json:"kind"`
+	Status OnboardingStepStatus `json:"status"`
+	// The documents uploaded for this step.
+	Uploads []OnboardingUpload `json:"uploads"`
+}
+
+type OnboardingStepDefinition struct {
+	// Pass it to submitOnboardingStep as step.
+	Name   string                `json:"name"`
+	Kind   provider.StepKind     `json:"kind"`
+	Title  *string               `json:"title,omitempty"`
+	Fields []OnboardingField     `json:"fields"`
+	Upload *OnboardingUploadSpec `json:"upload,omitempty"`
+}
+
+type OnboardingUpload struct {
+	FileName string `json:"fileName"`
+	// The type the server found in the content.
+	ContentType string `json:"contentType"`
+	Size        int32  `json:"size"`
+}
+
+// The files an upload step takes.
+type OnboardingUploadSpec struct {
+	MaxBytes     int32    `json:"maxBytes"`
+	ContentTypes []string `json:"contentTypes"`
+	MinFiles     int32    `json:"minFiles"`
+}
+
 // Where a page of a connection sits (Relay cursor connections).
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
@@ -261,6 +307,20 @@ type ProductTotal struct {
 // The entry point for reads. Every field requires a bearer token; data is
 // always scoped to the authenticated user.
 type Query struct {
+}
+
+// Something a user can onboard to: a bank's account access, or a product.
+type Skill struct {
+	// Pass it to startOnboardingSession.
+	ID       string          `json:"id"`
+	Provider models.Provider `json:"provider"`
+	// The bank or partner.
+	Name    string             `json:"name"`
+	Type    provider.SkillType `json:"type"`
+	Country *string            `json:"country,omitempty"`
+	Sandbox bool               `json:"sandbox"`
+	// The steps of a session, in order.
+	Steps []OnboardingStepDefinition `json:"steps"`
 }
 
 // Totals of cached data, per currency and per product type.
@@ -503,6 +563,67 @@ func (e *LinkExchangeStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e LinkExchangeStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OnboardingStepStatus string
+
+const (
+	OnboardingStepStatusPending OnboardingStepStatus = "PENDING"
+	// The step to do now.
+	OnboardingStepStatusCurrent OnboardingStepStatus = "CURRENT"
+	// Submitted; waiting for its documents or for the bank.
+	OnboardingStepStatusSubmitted OnboardingStepStatus = "SUBMITTED"
+	OnboardingStepStatusDone      OnboardingStepStatus = "DONE"
+)
+
+var AllOnboardingStepStatus = []OnboardingStepStatus{
+	OnboardingStepStatusPending,
+	OnboardingStepStatusCurrent,
+	OnboardingStepStatusSubmitted,
+	OnboardingStepStatusDone,
+}
+
+func (e OnboardingStepStatus) IsValid() bool {
+	switch e {
+	case OnboardingStepStatusPending, OnboardingStepStatusCurrent, OnboardingStepStatusSubmitted, OnboardingStepStatusDone:
+		return true
+	}
+	return false
+}
+
+func (e OnboardingStepStatus) String() string {
+	return string(e)
+}
+
+func (e *OnboardingStepStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OnboardingStepStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OnboardingStepStatus", str)
+	}
+	return nil
+}
+
+func (e OnboardingStepStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OnboardingStepStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OnboardingStepStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

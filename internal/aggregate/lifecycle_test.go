@@ -98,6 +98,12 @@ func TestDeleteCredentialsErasesEverything(t *testing.T) {
 		a, b := e.link(userA, "testbank", ""), e.link(userB, "bbva", "")
 		e.ensure(a, allProducts...)
 		e.ensure(b, allProducts...)
+		for _, c := range []*models.Credentials{a, b} { // the sessions that created them
+			check(t, e.st.CreateOnboardingSession(e.ctx, &models.OnboardingSession{ID: "s-" + c.ID, UserID: c.UserID,
+				Provider: c.Provider, Skill: "k", SkillDef: models.JSON(`{}`), State: models.OnboardingCompleted,
+				CredentialsID: &c.ID, ProviderState: models.JSON(`{"nonce":"n"}`), ExpiresAt: e.clock.Now(),
+				CreatedAt: e.clock.Now(), UpdatedAt: e.clock.Now()}))
+		}
 		tables := ownedTables(t, db)
 		before := map[string]int64{}
 		for _, m := range tables {

@@ -23,6 +23,7 @@ import (
 	"github.com/fingraph/fingraph/internal/finance"
 	"github.com/fingraph/fingraph/internal/httpapi"
 	"github.com/fingraph/fingraph/internal/jobs"
+	"github.com/fingraph/fingraph/internal/onboarding"
 	"github.com/fingraph/fingraph/internal/playground"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/internal/store"
@@ -45,6 +46,8 @@ type App struct {
 	// Events is the local bus of what changed, here or on other replicas.
 	Events *events.Bus
 	Jobs   *jobs.Runner
+	// Onboarding runs onboarding sessions (exposed for tests and tools).
+	Onboarding *onboarding.Service
 
 	logger  *slog.Logger
 	agg     *aggregate.Service
@@ -82,7 +85,10 @@ func (a *App) build(ctx context.Context) error {
 	}
 	agg := a.newAggregate(st, reg, pub)
 	a.agg = agg
-	if err := a.startJobs(ctx, st, agg); err != nil {
+	ob := onboarding.New(st, reg, agg, pub, onboarding.Options{PublicURL: a.Config.PublicURL,
+		ReturnURL: a.Config.ReturnURL, Logger: a.logger})
+	a.Onboarding = ob
+	if err := a.startJobs(ctx, st, agg, ob); err != nil {
 		return err
 	}
 	if devKey != nil {
@@ -100,7 +106,7 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	keys := newE2EKeys(a.Config.E2EKeys, a.Config.DataDir, a.Config.Dev())
-	a.Handler = a.routes(verifier, st, finance.New(st, agg, keys, legacyLinker), keys.Handler(), safelist)
+	a.Handler = a.routes(verifier, st, finance.New(st, agg, keys, legacyLinker), ob, keys.Handler(), safelist)
 	return nil
 }
 
@@ -183,28 +189,32 @@ func (a *App) verifier() (auth.Verifier, *auth.DevKey, error) {
 	return nil, nil, errors.New("no token verification key configured")
 }
 
-func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, jwks http.Handler, safelist graph.Safelist) http.Handler {
-	resolver := &graph.Resolver{Users: users.New(st), Finance: fin}
+func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob *onboarding.Service, jwks http.Handler, safelist graph.Safelist) http.Handler {
+	resolver := &graph.Resolver{Users: users.New(st), Finance: fin, Onboarding: ob}
 	l := a.Config.Limits
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
-		Introspection: a.Config.Introspection,
-		Logger:        a.logger,
-		Limits:        graph.Limits{MaxDepth: l.MaxDepth, MaxAliases: l.MaxAliases, MaxDirectives: l.MaxDirectives, MaxCost: l.MaxCost},
-		Budget:        graph.NewBudget(l.RateBurst, l.RatePerSecond),
-		TokenLimit:    l.MaxTokens,
-		Suggestions:   l.Suggestions,
-		Safelist:      safelist,
+		Introspection:  a.Config.Introspection,
+		Logger:         a.logger,
+		Limits:         graph.Limits{MaxDepth: l.MaxDepth, MaxAliases: l.MaxAliases, MaxDirectives: l.MaxDirectives, MaxCost: l.MaxCost},
+		Budget:         graph.NewBudget(l.RateBurst, l.RatePerSecond),
+		TokenLimit:     l.MaxTokens,
+		Suggestions:    l.Suggestions,
+		Safelist:       safelist,
+		MaxUploadBytes: a.Config.MaxUploadBytes,
 	})
 	return httpapi.New(httpapi.Deps{
-		GraphQL:        fin.Middleware(gql),
-		Verifier:       v,
-		Ready:          a.DB.Ready,
-		Playground:     playground.Handler("/graphql", playground.Options{Title: "fingraph", DemoToken: a.DemoToken}),
-		Assets:         playground.Assets(),
-		JWKS:           jwks,
-		Logger:         a.logger,
-		MaxBodyBytes:   a.Config.MaxBodyBytes,
-		RequestTimeout: a.Config.RequestTimeout,
+		GraphQL:            fin.Middleware(gql),
+		Verifier:           v,
+		Ready:              a.DB.Ready,
+		Playground:         playground.Handler("/graphql", playground.Options{Title: "fingraph", DemoToken: a.DemoToken}),
+		Assets:             playground.Assets(),
+		JWKS:               jwks,
+		Logger:             a.logger,
+		MaxBodyBytes:       a.Config.MaxBodyBytes,
+		MaxUploadBytes:     a.Config.MaxUploadBytes,
+		UploadTimeout:      a.Config.UploadTimeout,
+		RequestTimeout:     a.Config.RequestTimeout,
+		OnboardingCallback: ob.CallbackHandler(),
 	})
 }
 

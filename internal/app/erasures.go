@@ -6,16 +6,17 @@ import (
 
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/jobs"
+	"github.com/fingraph/fingraph/internal/onboarding"
 	"github.com/fingraph/fingraph/internal/store"
 )
 
 // startJobs starts the background job runner; it stops when the app
 // closes, letting running jobs finish for a while.
-func (a *App) startJobs(ctx context.Context, st *store.Store, agg *aggregate.Service) error {
+func (a *App) startJobs(ctx context.Context, st *store.Store, agg *aggregate.Service, ob *onboarding.Service) error {
 	j := a.Config.Jobs
 	r, err := jobs.New(ctx, a.jobsBackend(), st, agg, jobs.Options{
 		Work: j.Work, JobTimeout: j.Timeout, RescueAfter: j.RescueAfter, PollInterval: j.PollInterval,
-		SweepEvery: j.SweepEvery, ActiveWithin: j.ActiveWithin, Logger: a.logger,
+		SweepEvery: j.SweepEvery, ActiveWithin: j.ActiveWithin, Expirer: ob, Logger: a.logger,
 	})
 	if err != nil {
 		return err

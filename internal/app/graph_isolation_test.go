@@ -22,7 +22,14 @@ var isolationCovered = map[string]string{
 	"Mutation.refreshCredentials":     "refreshCredentials",
 	"Mutation.forceCredentialsFlow":   "forceCredentialsFlow",
 	"Mutation.startCredentialsAction": "startCredentialsAction",
-	"Mutation.deleteCredentials":      "deleteCredentials",
+	// Onboarding sessions: TestOnboardingErrors (another user's session is
+	// NOT_FOUND) and TestOnboardingIsolation below.
+	"Mutation.startOnboardingSession":    "a skill id, not an object: nothing of another user to reach",
+	"Mutation.submitOnboardingStep":      "TestOnboardingIsolation",
+	"Mutation.uploadOnboardingDocument":  "TestOnboardingIsolation",
+	"Mutation.completeOnboardingSession": "TestOnboardingIsolation",
+	"Mutation.cancelOnboardingSession":   "TestOnboardingIsolation",
+	"Mutation.deleteCredentials":         "deleteCredentials",
 }
 
 func TestIsolationCoversEveryIDField(t *testing.T) {

@@ -47,6 +47,10 @@ type Config struct {
 	MaxBodyBytes    int64         // FINGRAPH_MAX_BODY_BYTES
 	E2EKeys         string        // FINGRAPH_E2E_KEYS: JWKS with private RSA keys for end-to-end encryption
 	SafelistFile    string        // FINGRAPH_SAFELIST_FILE: operations first-party clients may run
+	PublicURL       string        // FINGRAPH_PUBLIC_URL: how browsers and providers reach this server
+	ReturnURL       string        // FINGRAPH_ONBOARDING_RETURN_URL: the UI page after a bank consent
+	MaxUploadBytes  int64         // FINGRAPH_MAX_UPLOAD_BYTES: cap of one multipart (upload) request
+	UploadTimeout   time.Duration // FINGRAPH_UPLOAD_TIMEOUT: deadline of an upload operation
 
 	Secrets Secrets
 	Limits  Limits
@@ -145,6 +149,10 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 		SandboxLatency:  r.Duration("FINGRAPH_SANDBOX_LATENCY", 0),
 		E2EKeys:         r.Str("FINGRAPH_E2E_KEYS", ""),
 		SafelistFile:    r.Str("FINGRAPH_SAFELIST_FILE", ""),
+		PublicURL:       r.Str("FINGRAPH_PUBLIC_URL", ""),
+		ReturnURL:       r.Str("FINGRAPH_ONBOARDING_RETURN_URL", ""),
+		MaxUploadBytes:  r.Int64("FINGRAPH_MAX_UPLOAD_BYTES", 190_000_000),
+		UploadTimeout:   r.Duration("FINGRAPH_UPLOAD_TIMEOUT", 5*time.Minute),
 		Secrets: Secrets{
 			MasterKey:         r.Str("FINGRAPH_MASTER_KEY", ""),
 			MasterKeyPrevious: r.Str("FINGRAPH_MASTER_KEY_PREVIOUS", ""),
@@ -186,6 +194,12 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 	c.Introspection = r.Bool("FINGRAPH_INTROSPECTION", c.Env != EnvProduction)
 	c.Limits.Suggestions = r.Bool("FINGRAPH_SUGGESTIONS", c.Env != EnvProduction)
 	c.Sandbox = r.Bool("FINGRAPH_SANDBOX", c.Env != EnvProduction)
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	if c.ReturnURL == "" {
+		c.ReturnURL = strings.TrimRight(c.PublicURL, "/") + "/"
+	}
 	for _, sec := range sections {
 		sec.Load(r)
 	}
@@ -199,7 +213,7 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 func (c Config) Validate() error {
 	checks := []func() error{
 		c.validateEnv, c.validateAddr, c.validateDatabase, c.validateLimits, c.validateCache, c.validateSecrets,
-		c.validateAuth, c.validateJobs,
+		c.validateAuth, c.validateJobs, c.validatePublic,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {
@@ -384,6 +398,22 @@ func (c Config) validateJobs() error {
 	}
 	if j.RescueAfter <= j.Timeout {
 		return &Error{"FINGRAPH_JOB_RESCUE_AFTER", "must be longer than FINGRAPH_JOB_TIMEOUT, or running jobs would be run twice"}
+	}
+	return nil
+}
+
+func (c Config) validatePublic() error {
+	if err := CheckHTTPURL(c.PublicURL); err != nil {
+		return &Error{"FINGRAPH_PUBLIC_URL", err.Error()}
+	}
+	if err := CheckHTTPURL(c.ReturnURL); err != nil {
+		return &Error{"FINGRAPH_ONBOARDING_RETURN_URL", err.Error()}
+	}
+	if c.MaxUploadBytes < c.MaxBodyBytes {
+		return &Error{"FINGRAPH_MAX_UPLOAD_BYTES", "must be at least FINGRAPH_MAX_BODY_BYTES"}
+	}
+	if c.UploadTimeout <= 0 {
+		return &Error{"FINGRAPH_UPLOAD_TIMEOUT", "must be positive"}
 	}
 	return nil
 }

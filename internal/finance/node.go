@@ -111,4 +111,5 @@ var nodeFetches = map[string]nodeFetch{
 	"InvestmentTransaction": fetchAs((*store.Store).InvestmentTransactionsByIDs),
 	"LiabilityTransaction":  fetchAs((*store.Store).LiabilityTransactionsByIDs),
 	"CardTransaction":       fetchAs((*store.Store).CardTransactionsByIDs),
+	"OnboardingSession":     fetchAs((*store.Store).OnboardingSessionsByIDs),
 }

@@ -16,15 +16,23 @@ import (
 
 // Deps are the handlers and services the router wires together.
 type Deps struct {
-	GraphQL        http.Handler
-	Verifier       auth.Verifier
-	Ready          func(context.Context) error
-	Playground     http.Handler // served at / (nil: no playground)
-	Assets         http.Handler // served under /static/graphiql/
-	JWKS           http.Handler // served at /.well-known/jwks.json (nil: none)
-	Logger         *slog.Logger
-	MaxBodyBytes   int64
+	GraphQL      http.Handler
+	Verifier     auth.Verifier
+	Ready        func(context.Context) error
+	Playground   http.Handler // served at / (nil: no playground)
+	Assets       http.Handler // served under /static/graphiql/
+	JWKS         http.Handler // served at /.well-known/jwks.json (nil: none)
+	Logger       *slog.Logger
+	MaxBodyBytes int64
+	// MaxUploadBytes caps a multipart (upload) request.
+	MaxUploadBytes int64
+	// UploadTimeout is the deadline of an upload operation (a large file
+	// takes longer to arrive than a query takes to answer).
+	UploadTimeout  time.Duration
 	RequestTimeout time.Duration
+	// OnboardingCallback serves the bank's redirect back after a consent
+	// (nil: none).
+	OnboardingCallback http.Handler
 }
 
 // New returns the root handler.
@@ -45,6 +53,9 @@ func New(d Deps) http.Handler {
 	if d.JWKS != nil {
 		mux.Handle("/.well-known/jwks.json", d.JWKS)
 	}
+	if d.OnboardingCallback != nil {
+		mux.Handle("GET /onboarding/callback/{id}", d.OnboardingCallback)
+	}
 	return recoverer(d.Logger, requestID(accessLog(d.Logger, mux)))
 }
 
@@ -52,8 +63,8 @@ func New(d Deps) http.Handler {
 // then authentication (no work for anonymous callers), then the body cap,
 // then the per-operation deadline.
 func graphqlChain(d Deps) http.Handler {
-	h := withTimeout(d.RequestTimeout, d.GraphQL)
-	h = limitBody(d.MaxBodyBytes, h)
+	h := withTimeout(d.RequestTimeout, d.UploadTimeout, d.GraphQL)
+	h = limitBody(d.MaxBodyBytes, d.MaxUploadBytes, h)
 	h = authenticate(d.Verifier, d.Logger, h)
 	return allowMethods(h, http.MethodGet, http.MethodPost)
 }

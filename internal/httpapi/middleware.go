@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"regexp"
 	"strings"
@@ -135,8 +136,19 @@ func authenticate(v auth.Verifier, logger *slog.Logger, next http.Handler) http.
 // limitBody answers 413 before gqlgen runs when the body is over max bytes.
 // gqlgen alone would read any size, and http.MaxBytesReader alone makes it
 // answer 200 with an error, so the body is read here in full first.
-func limitBody(max int64, next http.Handler) http.Handler {
+func limitBody(max, uploadMax int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isMultipart(r) {
+			// Uploads are streamed (spooled to disk past a small memory
+			// budget), never read whole: only their total is capped here.
+			if r.ContentLength > uploadMax {
+				tooLarge(w, r)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, uploadMax)
+			next.ServeHTTP(w, r)
+			return
+		}
 		if r.ContentLength > max {
 			tooLarge(w, r)
 			return
@@ -159,18 +171,31 @@ func limitBody(max int64, next http.Handler) http.Handler {
 	})
 }
 
+// isMultipart reports a multipart/form-data request (the GraphQL
+// multipart request spec: file uploads).
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data" && r.Method == http.MethodPost
+}
+
 func tooLarge(w http.ResponseWriter, r *http.Request) {
 	gqlhttp.WriteErrors(w, r, http.StatusRequestEntityTooLarge,
 		gqlhttp.Error("PAYLOAD_TOO_LARGE", "the request body exceeds the limit"))
 }
 
 // withTimeout bounds each GraphQL operation, including provider calls.
-func withTimeout(d time.Duration, next http.Handler) http.Handler {
+// An upload's deadline (uploadD) is longer than a query's (d): its
+// files must arrive first.
+func withTimeout(d, uploadD time.Duration, next http.Handler) http.Handler {
 	if d <= 0 {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
+		limit := d
+		if isMultipart(r) && uploadD > d {
+			limit = uploadD
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), limit)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

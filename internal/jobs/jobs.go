@@ -54,7 +54,16 @@ type Options struct {
 	// OutboxEvery is how often the outbox is swept without a kick (rows a
 	// crash left behind, or committed by another replica). Default 5 s.
 	OutboxEvery time.Duration
+	// Expirer, when set, records lapsed onboarding sessions every
+	// ExpireEvery (default 1 min).
+	Expirer     Expirer
+	ExpireEvery time.Duration
 	Logger      *slog.Logger
+}
+
+// Expirer records lapsed sessions (onboarding.Service).
+type Expirer interface {
+	ExpireDue(ctx context.Context) (int, error)
 }
 
 func (o Options) withDefaults() Options {
@@ -69,6 +78,7 @@ func (o Options) withDefaults() Options {
 	def(&o.SweepEvery, 15*time.Minute)
 	def(&o.ActiveWithin, 24*time.Hour)
 	def(&o.OutboxEvery, 5*time.Second)
+	def(&o.ExpireEvery, time.Minute)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -156,6 +166,10 @@ func riverConfig(agg *aggregate.Service, o Options) *river.Config {
 	cfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(o.SweepEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return sweepJob{}, nil },
 		nil)}
+	if o.Expirer != nil {
+		cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(o.ExpireEvery),
+			func() (river.JobArgs, *river.InsertOpts) { return expireJob{}, nil }, nil))
+	}
 	return cfg
 }
 

@@ -20,6 +20,17 @@ func (sweepJob) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
+// expireJob records lapsed onboarding sessions (Options.Expirer).
+type expireJob struct{}
+
+// Kind implements river.JobArgs.
+func (expireJob) Kind() string { return "expire_onboarding" }
+
+// InsertOpts makes the job unique while one is pending.
+func (expireJob) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
 // workers registers the worker of every job kind.
 func workers(agg *aggregate.Service, o Options) *river.Workers {
 	w := river.NewWorkers()
@@ -36,6 +47,12 @@ func workers(agg *aggregate.Service, o Options) *river.Workers {
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[sweepJob]) error {
 		return agg.Sweep(ctx, o.ActiveWithin)
 	}))
+	if o.Expirer != nil {
+		river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[expireJob]) error {
+			_, err := o.Expirer.ExpireDue(ctx)
+			return err
+		}))
+	}
 	return w
 }
 

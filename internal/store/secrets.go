@@ -96,6 +96,8 @@ func (p *SecretsPlugin) sealRow(row any) error {
 			return fmt.Errorf("store: seal document_number: %w", err)
 		}
 		r.DocumentNumberSealed = &sealed
+	case *models.OnboardingSession:
+		return p.sealState(&r.ProviderStateSealed, r.ProviderState, onboardingBinding(r))
 	case *models.Erasure:
 		if err := p.sealState(&r.ProviderStateSealed, r.ProviderState, erasureStateBinding(r.ID)); err != nil {
 			return err
@@ -137,6 +139,12 @@ func (p *SecretsPlugin) openRow(row any) error {
 			return fmt.Errorf("store: open document_number of credentials %s: %w", r.CredentialsID, err)
 		}
 		r.DocumentNumber = &doc
+	case *models.OnboardingSession:
+		state, err := p.openState(r.ProviderStateSealed, onboardingBinding(r))
+		if err != nil {
+			return fmt.Errorf("store: open provider_state of onboarding session %s: %w", r.ID, err)
+		}
+		r.ProviderState = state
 	case *models.Erasure:
 		state, err := p.openState(r.ProviderStateSealed, erasureStateBinding(r.ID))
 		if err != nil {
@@ -201,6 +209,12 @@ func credentialsBinding(c *models.Credentials) secrets.Binding {
 // stateBinding binds the provider state document to its credentials row.
 func stateBinding(c *models.Credentials) secrets.Binding {
 	return secrets.Binding{Tenant: c.UserID, Table: "credentials", Column: "provider_state", RowID: c.ID}
+}
+
+// onboardingBinding binds an onboarding session's provider state (its
+// nonce chain) to the session row.
+func onboardingBinding(o *models.OnboardingSession) secrets.Binding {
+	return secrets.Binding{Tenant: o.UserID, Table: "onboarding_sessions", Column: "provider_state", RowID: o.ID}
 }
 
 // erasureStateBinding binds a pending erasure's provider state to its row.

@@ -54,6 +54,14 @@ func (s *Store) RotateSecrets(ctx context.Context) (RotateStats, error) {
 	if err != nil {
 		return st, err
 	}
+	onboarding := func(r sealedRow) secrets.Binding {
+		return secrets.Binding{Tenant: r.UserID, Table: "onboarding_sessions", Column: "provider_state", RowID: r.ID}
+	}
+	n, err = s.rotateColumn(ctx, p, "onboarding_sessions", "id", "user_id", "provider_state", onboarding, false)
+	st.Credentials += n
+	if err != nil {
+		return st, err
+	}
 	erased := func(r sealedRow) secrets.Binding { return erasureBinding(r.ID) }
 	st.Erasures, err = s.rotateColumn(ctx, p, "erasures", "id", "''", "provider_ref", erased, false)
 	if err != nil {
