@@ -85,8 +85,9 @@ func (a *App) build(ctx context.Context) error {
 	}
 	agg := a.newAggregate(st, reg, pub)
 	a.agg = agg
+	keys := newE2EKeys(a.Config.E2EKeys, a.Config.DataDir, a.Config.Dev())
 	ob := onboarding.New(st, reg, agg, pub, onboarding.Options{PublicURL: a.Config.PublicURL,
-		ReturnURL: a.Config.ReturnURL, Logger: a.logger})
+		ReturnURL: a.Config.ReturnURL, Opener: keys, Logger: a.logger})
 	a.Onboarding = ob
 	if err := a.startJobs(ctx, st, agg, ob); err != nil {
 		return err
@@ -105,7 +106,6 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	keys := newE2EKeys(a.Config.E2EKeys, a.Config.DataDir, a.Config.Dev())
 	a.Handler = a.routes(verifier, st, finance.New(st, agg, keys, legacyLinker), ob, keys.Handler(), safelist)
 	return nil
 }

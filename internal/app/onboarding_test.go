@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
+
 	"github.com/fingraph/fingraph/migrations"
 	"github.com/fingraph/fingraph/models"
 	"github.com/fingraph/fingraph/providers/finqware/finqwareadapter"
@@ -369,4 +371,61 @@ func TestOnboardingIsolation(t *testing.T) {
 	if node.Node.Status != "CREATED" {
 		t.Fatalf("another user changed the session: %+v", node.Node)
 	}
+}
+
+// sealFor encrypts v to the server's published key (RSA-OAEP-256, A256GCM).
+func (s *testServer) sealFor(t *testing.T, v string) string {
+	t.Helper()
+	var set jose.JSONWebKeySet
+	check(t, json.Unmarshal([]byte(s.do(t, "GET", "/.well-known/jwks.json", "", nil).body), &set))
+	key := set.Keys[0]
+	e, err := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: jose.RSA_OAEP_256, Key: key.Key, KeyID: key.KeyID}, nil)
+	check(t, err)
+	obj, err := e.Encrypt([]byte(v))
+	check(t, err)
+	out, err := obj.CompactSerialize()
+	check(t, err)
+	return out
+}
+
+// TestOnboardingEncryptedValuesAndDeletion: a step value sent as a JWE
+// reaches the provider decrypted and is stored nowhere; deleting the new
+// connection deletes the consent upstream and erases its rows.
+func TestOnboardingEncryptedValuesAndDeletion(t *testing.T) {
+	eachDB(t, nil, func(t *testing.T, s *testServer) {
+		sess := startSession(t, s, finqwaresim.SkillDeposit)
+		value := "1777.35"
+		sess, r := submit(t, s, sess.ID, "product_form", map[string]any{"value": s.sealFor(t, value), "currency": "RON", "period": "6"})
+		if len(r.Errors) > 0 || sess.CurrentStep.Name != "kyc_upload" {
+			t.Fatalf("an encrypted value: %+v %+v", sess, r.Errors)
+		}
+		var rows []map[string]any
+		check(t, s.app.DB.Gorm.Table("onboarding_sessions").Find(&rows).Error)
+		for _, row := range rows {
+			for k, v := range row {
+				if str, ok := v.(string); ok && strings.Contains(str, value) {
+					t.Fatalf("the decrypted value is stored in onboarding_sessions.%s", k)
+				}
+			}
+		}
+		sess, _ = submit(t, s, sess.ID, "kyc_upload", map[string]any{"document_type": "id_card"})
+		s.upload(t, sess.ID, "id.pdf", pdf, true)
+		done, r := submit(t, s, sess.ID, "confirmation", map[string]any{"accept_terms": true})
+		if len(r.Errors) > 0 || done.Credentials == nil {
+			t.Fatalf("completion: %+v %+v", done, r.Errors)
+		}
+		var del struct {
+			DeleteCredentials struct{ UpstreamConfirmed bool }
+		}
+		s.mustGQL(t, s.token, `mutation($id: ID!) { deleteCredentials(id: $id) { upstreamConfirmed } }`,
+			map[string]any{"id": done.Credentials.ID}, &del)
+		if !del.DeleteCredentials.UpstreamConfirmed || s.finq().Calls("/v1/consents/delete") != 1 {
+			t.Fatalf("consent not deleted upstream: %+v, %d calls", del, s.finq().Calls("/v1/consents/delete"))
+		}
+		var left int64
+		check(t, s.app.DB.Gorm.Model(&models.Credentials{}).Where("provider = ?", models.ProviderFinqware).Count(&left).Error)
+		if left != 0 {
+			t.Fatalf("%d Finqware credentials left after the deletion", left)
+		}
+	})
 }

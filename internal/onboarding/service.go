@@ -35,6 +35,8 @@ type Options struct {
 	ReturnURL string
 	// MaxUploadBytes caps one document, whatever the step allows.
 	MaxUploadBytes int64
+	// Opener decrypts step values sent as JWE; nil refuses them.
+	Opener Opener
 	// Now is the clock; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger

@@ -54,7 +54,11 @@ func (s *Service) Submit(ctx context.Context, sessionID, step string, data json.
 	if err := checkFields(def, data); err != nil {
 		return nil, err
 	}
-	sub := provider.StepSubmission{Skill: o.Skill, Step: step, Data: data}
+	plain, secrets, err := s.reveal(data)
+	if err != nil {
+		return nil, err
+	}
+	sub := provider.StepSubmission{Skill: o.Skill, Step: step, Data: plain}
 	secret, secretHash := "", ""
 	if def.Kind == provider.StepRedirect && !hasOwnRedirect(data) {
 		secret, secretHash = newSecret()
@@ -64,6 +68,7 @@ func (s *Service) Submit(ctx context.Context, sessionID, step string, data json.
 	if err != nil {
 		return nil, err
 	}
+	turn.Public = mask(turn.Public, secrets)
 	next := *o
 	next.LastKey, next.ProviderState, next.ExpiresAt = reqKey, turn.State, expiry(turn, s.now())
 	if secretHash != "" {
