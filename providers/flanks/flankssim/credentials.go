@@ -86,14 +86,17 @@ func (s *Server) CreateCredentials(bank, externalID, password string) (string, e
 func (s *Server) AddCredentials(nc NewCredentials) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, err := s.addCredentialsLocked(nc)
+	c, err := s.addCredentialsLocked(nc, false)
 	if err != nil {
 		return "", err
 	}
 	return c.token, nil
 }
 
-func (s *Server) addCredentialsLocked(nc NewCredentials) (*credentials, error) {
+// addCredentialsLocked stores new credentials. Without nc.Token, the token is
+// derived from the seed (demo seeding: the same calls give the same tokens and
+// so the same data), or with unique (a Link) made unique across restarts.
+func (s *Server) addCredentialsLocked(nc NewCredentials, unique bool) (*credentials, error) {
 	if _, ok := entityByID(nc.Bank); !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownBank, nc.Bank)
 	}
@@ -102,7 +105,9 @@ func (s *Server) addCredentialsLocked(nc NewCredentials) (*credentials, error) {
 		return nil, ErrAlreadyExists
 	}
 	tok := nc.Token
-	if tok == "" {
+	if tok == "" && unique {
+		tok = s.uniqueIDLocked("credentials")
+	} else if tok == "" {
 		tok = s.nextIDLocked("credentials")
 	}
 	if _, dup := s.creds[tok]; dup {
@@ -115,9 +120,9 @@ func (s *Server) addCredentialsLocked(nc NewCredentials) (*credentials, error) {
 	}
 	switch {
 	case tr.invalidCreds:
-		c.loginFailed, c.blocked, c.resetToken = true, true, s.nextIDLocked("reset")
+		c.loginFailed, c.blocked, c.resetToken = true, true, s.uniqueIDLocked("reset")
 	case tr.sca:
-		c.extractStart, c.scaToken = time.Time{}, s.nextIDLocked("sca")
+		c.extractStart, c.scaToken = time.Time{}, s.uniqueIDLocked("sca")
 	}
 	s.creds[tok] = c
 	s.order = append(s.order, tok)
@@ -176,10 +181,20 @@ func parseTriggers(password string) triggers {
 }
 
 // nextIDLocked derives a UUID-shaped id from the seed and a counter, so that the same
-// seed and the same sequence of calls give the same tokens and codes.
+// seed and the same sequence of calls give the same demo credentials tokens (and so the
+// same data).
 func (s *Server) nextIDLocked(kind string) string {
 	s.seq++
 	return uuidFrom(fmt.Sprintf("%d/%s/%d", s.opts.Seed, kind, s.seq))
+}
+
+// uniqueIDLocked is nextIDLocked with the Server's random nonce mixed in: the
+// counter restarts at zero with every New, so ids that name something outside
+// the simulator's memory (a connection's credentials_token, a link code, a
+// flow token) would otherwise repeat after a restart with the same seed.
+func (s *Server) uniqueIDLocked(kind string) string {
+	s.seq++
+	return uuidFrom(fmt.Sprintf("%d/%s/%d/%s", s.opts.Seed, kind, s.seq, s.nonce))
 }
 
 // uuidFrom formats the SHA-256 of key as a version-4-shaped UUID.

@@ -124,7 +124,7 @@ func (s *Server) forceFlow(token, force string) (string, error) {
 	if !ok {
 		return "", ErrUnknownCredentials
 	}
-	id := s.nextIDLocked(force)
+	id := s.uniqueIDLocked(force)
 	switch force {
 	case "sca":
 		c.scaToken = id

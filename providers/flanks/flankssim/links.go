@@ -47,12 +47,12 @@ func (s *Server) CompleteLink(lc LinkCompletion) (LinkResult, error) {
 	defer s.mu.Unlock()
 	c, err := s.addCredentialsLocked(NewCredentials{
 		Bank: lc.Bank, ExternalID: lc.ExternalID, Password: lc.Password,
-	})
+	}, true)
 	if err != nil {
 		return LinkResult{}, err
 	}
 	lk := &linkCode{
-		code:      s.nextIDLocked("code"),
+		code:      s.uniqueIDLocked("code"),
 		linkToken: firstNonEmpty(lc.LinkToken, DefaultLinkToken),
 		clientID:  firstNonEmpty(lc.ClientID, s.opts.ClientID),
 		credToken: c.token,

@@ -29,7 +29,10 @@ const (
 // Options configures a Server. The zero value is usable: it gives the default client
 // credentials, no latency, no faults and an extraction that finishes at once.
 type Options struct {
-	// Seed drives every generated value (ids, tokens, demo data, error-rate draws).
+	// Seed drives the demo data, the error-rate draws and the credentials_token of
+	// CreateCredentials/AddCredentials without a Token. Link codes, the credentials
+	// tokens of CompleteLink and flow tokens also mix in randomness drawn by New,
+	// so a restarted simulator never hands out a token or code it issued before.
 	Seed int64
 	// ClientID and ClientSecret are the only accepted App credentials for /v0/token.
 	ClientID, ClientSecret string
@@ -77,6 +80,7 @@ type Server struct {
 	mu      sync.Mutex
 	rng     *rand.Rand // error-rate draws and fault choices, guarded by mu
 	seq     uint64     // counter for deterministic ids, guarded by mu
+	nonce   string     // random per Server, mixed into ids that must be unique
 	tokens  map[string]accessToken
 	refresh map[string]string // refresh token -> client id
 	creds   map[string]*credentials
@@ -108,6 +112,7 @@ func New(opts Options) (*Server, error) {
 		asOf:    truncateDay(asOf),
 		keys:    keys,
 		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x666c616e6b73)),
+		nonce:   randomToken(),
 		tokens:  map[string]accessToken{},
 		refresh: map[string]string{},
 		creds:   map[string]*credentials{},
