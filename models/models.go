@@ -13,6 +13,6 @@ func All() []any {
 		&Liability{}, &LiabilityTransaction{},
 		&Card{}, &CardTransaction{},
 		&Identity{}, &Holder{}, &Mifid{},
-		&Erasure{}, &OutboxJob{}, &FetchLease{}, &OnboardingSession{},
+		&Erasure{}, &OutboxJob{}, &FetchLease{}, &OnboardingSession{}, &WebhookEvent{},
 	}
 }

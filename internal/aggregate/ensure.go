@@ -57,6 +57,13 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 	return s.flight(ctx, creds, p, force)
 }
 
+// bundled reports whether fetching product q of provider p fetches all of
+// p's products (provider.Bundler); the status is always on its own.
+func (s *Service) bundled(p models.Provider, q models.Product) bool {
+	prov, err := s.reg.Get(p)
+	return err == nil && q != models.ProductCredentialsStatus && provider.Bundles(prov)
+}
+
 // serves reports whether provider p offers product q (an unconfigured
 // provider "serves" everything: fetching then reports it unavailable).
 func (s *Service) serves(p models.Provider, q models.Product) bool {
@@ -96,6 +103,9 @@ func (s *Service) parentFailed(ctx context.Context, creds *models.Credentials, p
 // share its result.
 func (s *Service) flight(ctx context.Context, creds *models.Credentials, p models.Product, force bool) error {
 	key := creds.ID + "/" + string(p)
+	if s.bundled(creds.Provider, p) { // one fetch brings every product
+		key = creds.ID + "/bundle"
+	}
 	if force {
 		key += "/force"
 	}
@@ -141,6 +151,10 @@ func (s *Service) sync(ctx context.Context, creds *models.Credentials, p models.
 // pending and callers show what exists. Otherwise the record keeps the
 // old fetched_at and the caller gets a StaleError.
 func (s *Service) failed(ctx context.Context, creds *models.Credentials, p models.Product, rec *models.SyncRecord, err error) error {
+	var pend *provider.Pending
+	if errors.As(err, &pend) {
+		return s.pending(ctx, creds, p, rec, pend)
+	}
 	f := provider.FailureOf(err)
 	next := models.SyncRecord{CredentialsID: creds.ID, Product: p, Status: store.SyncError,
 		ErrorCode: f.Code, AttemptedAt: s.now()}
@@ -221,12 +235,17 @@ func (s *Service) save(ctx context.Context, creds *models.Credentials, p models.
 }
 
 // saveState stores a new provider state document, when the adapter gave
-// one.
+// one. The status may derive from that state (whether an extraction is
+// pending), so the cached status turns stale in the same transaction: no
+// reader sees the new data beside the old status for a whole TTL.
 func (s *Service) saveState(ctx context.Context, tx *store.Store, creds *models.Credentials, state models.JSON) error {
 	if state == nil {
 		return nil
 	}
 	next := *creds
 	next.ProviderState = state
-	return tx.UpdateProviderState(ctx, &next)
+	if err := tx.UpdateProviderState(ctx, &next); err != nil {
+		return err
+	}
+	return tx.MarkSyncStale(ctx, creds.ID, models.ProductCredentialsStatus)
 }

@@ -146,9 +146,13 @@ func (s *Service) fresh(rec *models.SyncRecord) bool {
 	now := s.now()
 	switch rec.Status {
 	case store.SyncOK:
-		return rec.FetchedAt != nil && now.Sub(*rec.FetchedAt) < s.ttl(rec.Product)
+		return rec.ErrorCode != store.CodeStale && rec.FetchedAt != nil && now.Sub(*rec.FetchedAt) < s.ttl(rec.Product)
 	case store.SyncPending:
-		return now.Sub(rec.AttemptedAt) < s.opts.PendingRetry
+		hold := s.opts.PendingRetry
+		if rec.ErrorCode == codePolling { // a job polls it: leave it to the job
+			hold = pollHold
+		}
+		return now.Sub(rec.AttemptedAt) < hold
 	}
 	return false
 }

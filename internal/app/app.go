@@ -98,7 +98,7 @@ func (a *App) build(ctx context.Context) error {
 		}
 	}
 	if a.Sandbox != nil && devKey != nil {
-		if err := sandbox.SeedDemo(ctx, a.Sandbox, agg, st, DemoUserID); err != nil {
+		if err := sandbox.SeedDemo(ctx, a.Sandbox, agg, st, DemoUserID, a.Config.SandboxDemo); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
 	}
@@ -215,6 +215,8 @@ func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob 
 		UploadTimeout:      a.Config.UploadTimeout,
 		RequestTimeout:     a.Config.RequestTimeout,
 		OnboardingCallback: ob.CallbackHandler(),
+		Webhooks:           a.agg,
+		MaxWebhookBytes:    a.Config.MaxWebhookBytes,
 	})
 }
 

@@ -42,6 +42,7 @@ type Config struct {
 	SandboxDelay    time.Duration // FINGRAPH_SANDBOX_EXTRACTION_DELAY: how long new sandbox credentials stay pending
 	SandboxHistory  int           // FINGRAPH_SANDBOX_HISTORY_DAYS: days of simulated transactions
 	SandboxLatency  time.Duration // FINGRAPH_SANDBOX_LATENCY: added to every simulated provider response
+	SandboxDemo     []string      // FINGRAPH_SANDBOX_DEMO: providers whose demo connections the demo user gets ("all" or none)
 	ShutdownTimeout time.Duration // FINGRAPH_SHUTDOWN_TIMEOUT
 	RequestTimeout  time.Duration // FINGRAPH_REQUEST_TIMEOUT
 	MaxBodyBytes    int64         // FINGRAPH_MAX_BODY_BYTES
@@ -51,6 +52,7 @@ type Config struct {
 	ReturnURL       string        // FINGRAPH_ONBOARDING_RETURN_URL: the UI page after a bank consent
 	MaxUploadBytes  int64         // FINGRAPH_MAX_UPLOAD_BYTES: cap of one multipart (upload) request
 	UploadTimeout   time.Duration // FINGRAPH_UPLOAD_TIMEOUT: deadline of an upload operation
+	MaxWebhookBytes int64         // FINGRAPH_MAX_WEBHOOK_BYTES: cap of one provider webhook delivery
 
 	Secrets Secrets
 	Limits  Limits
@@ -147,12 +149,14 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 		SandboxDelay:    r.Duration("FINGRAPH_SANDBOX_EXTRACTION_DELAY", 0),
 		SandboxHistory:  int(r.Int64("FINGRAPH_SANDBOX_HISTORY_DAYS", 730)),
 		SandboxLatency:  r.Duration("FINGRAPH_SANDBOX_LATENCY", 0),
+		SandboxDemo:     r.List("FINGRAPH_SANDBOX_DEMO", []string{"all"}),
 		E2EKeys:         r.Str("FINGRAPH_E2E_KEYS", ""),
 		SafelistFile:    r.Str("FINGRAPH_SAFELIST_FILE", ""),
 		PublicURL:       r.Str("FINGRAPH_PUBLIC_URL", ""),
 		ReturnURL:       r.Str("FINGRAPH_ONBOARDING_RETURN_URL", ""),
 		MaxUploadBytes:  r.Int64("FINGRAPH_MAX_UPLOAD_BYTES", 190_000_000),
 		UploadTimeout:   r.Duration("FINGRAPH_UPLOAD_TIMEOUT", 5*time.Minute),
+		MaxWebhookBytes: r.Int64("FINGRAPH_MAX_WEBHOOK_BYTES", 16<<20),
 		Secrets: Secrets{
 			MasterKey:         r.Str("FINGRAPH_MASTER_KEY", ""),
 			MasterKeyPrevious: r.Str("FINGRAPH_MASTER_KEY_PREVIOUS", ""),
@@ -414,6 +418,9 @@ func (c Config) validatePublic() error {
 	}
 	if c.UploadTimeout <= 0 {
 		return &Error{"FINGRAPH_UPLOAD_TIMEOUT", "must be positive"}
+	}
+	if c.MaxWebhookBytes < 1024 {
+		return &Error{"FINGRAPH_MAX_WEBHOOK_BYTES", "must be at least 1024"}
 	}
 	return nil
 }

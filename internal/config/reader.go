@@ -96,3 +96,21 @@ func NewReader(getenv func(string) string) *Reader { return &Reader{getenv: gete
 
 // Err returns the first invalid value read, as an *Error.
 func (r *Reader) Err() error { return r.err }
+
+// List reads a comma-separated list; "none" or "-" is the empty list.
+func (r *Reader) List(key string, fallback []string) []string {
+	v := r.Str(key, "")
+	if v == "" {
+		return fallback
+	}
+	if v == "none" || v == "-" {
+		return []string{}
+	}
+	var out []string
+	for part := range strings.SplitSeq(v, ",") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, strings.ToLower(p))
+		}
+	}
+	return out
+}

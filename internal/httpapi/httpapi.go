@@ -33,6 +33,10 @@ type Deps struct {
 	// OnboardingCallback serves the bank's redirect back after a consent
 	// (nil: none).
 	OnboardingCallback http.Handler
+	// Webhooks stores provider webhook deliveries (nil: none);
+	// MaxWebhookBytes caps one.
+	Webhooks        WebhookIntake
+	MaxWebhookBytes int64
 }
 
 // New returns the root handler.
@@ -52,6 +56,9 @@ func New(d Deps) http.Handler {
 	}
 	if d.JWKS != nil {
 		mux.Handle("/.well-known/jwks.json", d.JWKS)
+	}
+	if d.Webhooks != nil {
+		mux.Handle("POST /webhooks/{provider}", webhooks(d.Webhooks, d.MaxWebhookBytes, d.Logger))
 	}
 	if d.OnboardingCallback != nil {
 		mux.Handle("GET /onboarding/callback/{id}", d.OnboardingCallback)

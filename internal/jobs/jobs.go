@@ -163,9 +163,11 @@ func riverConfig(agg *aggregate.Service, o Options) *river.Config {
 	}
 	cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}
 	cfg.Workers = workers(agg, o)
+	// The sweep also runs at start: after a crash it finishes links and
+	// erasures left behind without waiting for River to rescue their jobs.
 	cfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(o.SweepEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return sweepJob{}, nil },
-		nil)}
+		&river.PeriodicJobOpts{RunOnStart: true})}
 	if o.Expirer != nil {
 		cfg.PeriodicJobs = append(cfg.PeriodicJobs, river.NewPeriodicJob(river.PeriodicInterval(o.ExpireEvery),
 			func() (river.JobArgs, *river.InsertOpts) { return expireJob{}, nil }, nil))

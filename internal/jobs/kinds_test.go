@@ -14,7 +14,7 @@ import (
 func TestEveryKindDecodes(t *testing.T) {
 	for _, job := range []river.JobArgs{
 		aggregate.EraseJob{ErasureID: "e1"}, aggregate.FinishLinkJob{CredentialsID: "c1"},
-		aggregate.RefreshJob{CredentialsID: "c2"},
+		aggregate.RefreshJob{CredentialsID: "c2"}, aggregate.WebhookJob{EventID: "w1"},
 	} {
 		dec, ok := decoders[job.Kind()]
 		if !ok {

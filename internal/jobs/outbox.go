@@ -22,6 +22,8 @@ var decoders = map[string]func(json.RawMessage) (river.JobArgs, error){
 	aggregate.EraseJob{}.Kind():      decode[aggregate.EraseJob],
 	aggregate.FinishLinkJob{}.Kind(): decode[aggregate.FinishLinkJob],
 	aggregate.RefreshJob{}.Kind():    decode[aggregate.RefreshJob],
+	aggregate.PollJob{}.Kind():       decode[aggregate.PollJob],
+	aggregate.WebhookJob{}.Kind():    decode[aggregate.WebhookJob],
 }
 
 func decode[T river.JobArgs](raw json.RawMessage) (river.JobArgs, error) {

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -44,6 +45,21 @@ func workers(agg *aggregate.Service, o Options) *river.Workers {
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[aggregate.RefreshJob]) error {
 		return agg.Refresh(ctx, j.Args)
 	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[aggregate.PollJob]) error {
+		err := agg.Poll(ctx, j.Args)
+		var still *aggregate.StillPending
+		if errors.As(err, &still) {
+			return river.JobSnooze(still.After)
+		}
+		return err
+	}))
+	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, j *river.Job[aggregate.WebhookJob]) error {
+		err := agg.ProcessWebhook(ctx, j.Args)
+		if errors.Is(err, aggregate.ErrRetryLater) {
+			return river.JobSnooze(webhookRetryDelay(time.Since(j.CreatedAt)))
+		}
+		return err
+	}))
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[sweepJob]) error {
 		return agg.Sweep(ctx, o.ActiveWithin)
 	}))
@@ -75,4 +91,18 @@ func (w *eraseWorker) Work(ctx context.Context, j *river.Job[aggregate.EraseJob]
 // doubling, at most six hours apart).
 func (w *eraseWorker) NextRetry(j *river.Job[aggregate.EraseJob]) time.Time {
 	return time.Now().Add(aggregate.ErasureDelay(j.Attempt - 1))
+}
+
+// webhookRetryDelay paces a delivery for credentials not linked yet: a
+// provider may deliver before the frontend has handed over the handle, so
+// the first minute retries every few seconds; later, rarely (the delivery
+// is dropped after a day by ProcessWebhook).
+func webhookRetryDelay(age time.Duration) time.Duration {
+	switch {
+	case age < time.Minute:
+		return 3 * time.Second
+	case age < time.Hour:
+		return time.Minute
+	}
+	return 15 * time.Minute
 }

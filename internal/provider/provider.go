@@ -180,6 +180,21 @@ type ProductLister interface {
 	Products() []models.Product
 }
 
+// Bundler is a provider whose one fetch answers every product it serves
+// (Flinks' GetAccountsDetail): the engine then runs a single fetch at a
+// time per credentials, whatever product a reader asked for, and records
+// a pending fetch on all of them.
+type Bundler interface {
+	// BundlesProducts reports that Fetch returns all of Products.
+	BundlesProducts() bool
+}
+
+// Bundles reports whether p is a Bundler that bundles.
+func Bundles(p Provider) bool {
+	b, ok := p.(Bundler)
+	return ok && b.BundlesProducts()
+}
+
 // Serves reports whether p serves product q.
 func Serves(p Provider, q models.Product) bool {
 	l, ok := p.(ProductLister)

@@ -44,6 +44,8 @@ type Options struct {
 	// DataDir is where a simulator may keep files (generated
 	// certificates); empty means none.
 	DataDir string
+	// PublicURL is how a simulator reaches the server (webhooks).
+	PublicURL string
 }
 
 // WithDefaults fills the zero values.

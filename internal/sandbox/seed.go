@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/fingraph/fingraph/internal/aggregate"
@@ -21,7 +22,8 @@ const DemoExternalID = "demo-user-1"
 // simulators keep their state in memory, so each start re-creates the
 // demo connections with handles derived from the seed (DemoRef), and the
 // rows stored by an earlier start keep working unchanged.
-func SeedDemo(ctx context.Context, sb *Sandbox, agg *aggregate.Service, st *store.Store, userID string) error {
+// only, unless it holds "all", limits the providers seeded.
+func SeedDemo(ctx context.Context, sb *Sandbox, agg *aggregate.Service, st *store.Store, userID string, only []string) error {
 	if sb == nil {
 		return errors.New("sandbox: SeedDemo needs a running sandbox")
 	}
@@ -29,6 +31,9 @@ func SeedDemo(ctx context.Context, sb *Sandbox, agg *aggregate.Service, st *stor
 		return fmt.Errorf("sandbox: demo user: %w", err)
 	}
 	for _, sim := range sb.sims {
+		if !slices.Contains(only, "all") && !slices.Contains(only, string(sim.Provider())) {
+			continue
+		}
 		links, err := sim.DemoLinks(ctx, DemoExternalID)
 		if err != nil {
 			return fmt.Errorf("sandbox: demo credentials at %s: %w", sim.Provider(), err)

@@ -98,6 +98,8 @@ func (p *SecretsPlugin) sealRow(row any) error {
 		r.DocumentNumberSealed = &sealed
 	case *models.OnboardingSession:
 		return p.sealState(&r.ProviderStateSealed, r.ProviderState, onboardingBinding(r))
+	case *models.WebhookEvent:
+		return p.sealState(&r.PayloadSealed, models.JSON(r.Payload), webhookBinding(r))
 	case *models.Erasure:
 		if err := p.sealState(&r.ProviderStateSealed, r.ProviderState, erasureStateBinding(r.ID)); err != nil {
 			return err
@@ -139,6 +141,12 @@ func (p *SecretsPlugin) openRow(row any) error {
 			return fmt.Errorf("store: open document_number of credentials %s: %w", r.CredentialsID, err)
 		}
 		r.DocumentNumber = &doc
+	case *models.WebhookEvent:
+		payload, err := p.openState(r.PayloadSealed, webhookBinding(r))
+		if err != nil {
+			return fmt.Errorf("store: open payload of webhook event %s: %w", r.ID, err)
+		}
+		r.Payload = payload
 	case *models.OnboardingSession:
 		state, err := p.openState(r.ProviderStateSealed, onboardingBinding(r))
 		if err != nil {
@@ -209,6 +217,11 @@ func credentialsBinding(c *models.Credentials) secrets.Binding {
 // stateBinding binds the provider state document to its credentials row.
 func stateBinding(c *models.Credentials) secrets.Binding {
 	return secrets.Binding{Tenant: c.UserID, Table: "credentials", Column: "provider_state", RowID: c.ID}
+}
+
+// webhookBinding binds a delivery's payload to its row.
+func webhookBinding(e *models.WebhookEvent) secrets.Binding {
+	return secrets.Binding{Tenant: "webhooks/" + string(e.Provider), Table: "webhook_events", Column: "payload", RowID: e.ID}
 }
 
 // onboardingBinding binds an onboarding session's provider state (its

@@ -13,7 +13,10 @@ import (
 const (
 	SyncOK      = "ok"
 	SyncPending = "pending"
-	SyncError   = "error"
+	// CodeStale is the error code of an ok record whose data is known to
+	// be out of date before its TTL (see MarkSyncStale).
+	CodeStale = "stale"
+	SyncError = "error"
 )
 
 // syncReadBatch keeps one IN list well below every bind limit; a response
@@ -57,4 +60,14 @@ func (s *Store) PutSyncRecord(ctx context.Context, r *models.SyncRecord) error {
 		DoUpdates: clause.AssignmentColumns([]string{"status", "error_code", "fetched_at", "attempted_at"}),
 	}).Create(r).Error
 	return wrap(err, "PutSyncRecord(%q, %q)", r.CredentialsID, r.Product)
+}
+
+// MarkSyncStale makes an ok record stale, so the next read fetches again,
+// while keeping its fetched_at: the old value is still served if that
+// fetch fails.
+func (s *Store) MarkSyncStale(ctx context.Context, credsID string, p models.Product) error {
+	err := s.db.WithContext(ctx).Model(&models.SyncRecord{}).
+		Where("credentials_id = ? AND product = ? AND status = ?", credsID, p, SyncOK).
+		Update("error_code", CodeStale).Error
+	return wrap(err, "MarkSyncStale(%q, %q)", credsID, p)
 }

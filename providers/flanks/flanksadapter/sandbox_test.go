@@ -67,8 +67,8 @@ func startAndSeed(t *testing.T, db *database.DB) demoState {
 	client, err := cfg.NewClient()
 	check(t, err)
 	agg := aggregate.New(st, provider.NewRegistry(flanksadapter.New(client)), aggregate.Options{})
-	check(t, sandbox.SeedDemo(ctx, sb, agg, st, "demo"))
-	check(t, sandbox.SeedDemo(ctx, sb, agg, st, "demo")) // idempotent within a run too
+	check(t, sandbox.SeedDemo(ctx, sb, agg, st, "demo", []string{"all"}))
+	check(t, sandbox.SeedDemo(ctx, sb, agg, st, "demo", []string{"all"})) // idempotent within a run too
 
 	var creds []models.Credentials
 	check(t, db.Gorm.Where("user_id = ?", "demo").Order("entity_id").Find(&creds).Error)
