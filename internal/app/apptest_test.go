@@ -14,6 +14,7 @@ import (
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/internal/dbtest"
 	"github.com/fingraph/fingraph/migrations"
+	"github.com/fingraph/fingraph/providers/flinks/flinksadapter"
 )
 
 // testServer is a fully wired fingraph on a private database.
@@ -38,8 +39,10 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	// A quarter of history keeps every product populated (the busiest
 	// accounts still page over hundreds of rows) at a fraction of the
 	// cost of the demo's two years, which matters under -race.
+	// The demo user gets Flanks connections only, which most tests read as
+	// "the demo data"; the Flinks tests ask for theirs.
 	vars := map[string]string{"FINGRAPH_DATA_DIR": t.TempDir(), "FINGRAPH_REQUEST_TIMEOUT": "2m",
-		"FINGRAPH_SANDBOX_HISTORY_DAYS": "90"}
+		"FINGRAPH_SANDBOX_HISTORY_DAYS": "90", "FINGRAPH_SANDBOX_DEMO": "flanks"}
 	if d == migrations.Postgres {
 		vars["DATABASE_URL"] = dbtest.PostgresSchemaURL(t)
 	}
@@ -57,6 +60,11 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	t.Cleanup(func() { a.Close() })
 	srv := httptest.NewServer(a.Handler)
 	t.Cleanup(srv.Close)
+	// The Flinks simulator delivers its webhooks to this server, as an
+	// integrator registers its endpoint in Flinks' dashboard.
+	if sim := flinksadapter.SimServer(a.Sandbox); sim != nil {
+		sim.Server().SetWebhook(srv.URL+"/webhooks/flinks", []byte(sim.WebhookSecret()))
+	}
 	return &testServer{Server: srv, app: a, token: a.DemoToken}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/fingraph/fingraph/models"
 	"github.com/fingraph/fingraph/providers/finqware/finqwareadapter"
 	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
+	"github.com/fingraph/fingraph/providers/flinks/flinksadapter"
 )
 
 // kit is everything the server needs of one provider: its configuration
@@ -43,6 +44,16 @@ var kits = []kit{
 		},
 		simulate: func(s config.Section, o sandbox.Options) (sandbox.Sim, error) {
 			return flanksadapter.StartSim(s.(*flanksadapter.Config), o)
+		},
+	},
+	{
+		name:    models.ProviderFlinks,
+		section: func() config.Section { return &flinksadapter.Config{} },
+		build: func(s config.Section) (provider.Provider, error) {
+			return s.(*flinksadapter.Config).New()
+		},
+		simulate: func(s config.Section, o sandbox.Options) (sandbox.Sim, error) {
+			return flinksadapter.StartSim(s.(*flinksadapter.Config), o)
 		},
 	},
 	{
@@ -111,7 +122,7 @@ func (a *App) startSandbox(ctx context.Context) error {
 func (a *App) sandboxOptions() sandbox.Options {
 	c := a.Config
 	return sandbox.Options{ExtractionDelay: c.SandboxDelay, HistoryDays: c.SandboxHistory,
-		Latency: c.SandboxLatency, DataDir: c.DataDir}
+		Latency: c.SandboxLatency, DataDir: c.DataDir, PublicURL: c.PublicURL}
 }
 
 // newRegistry builds the adapter of every provider that has a base URL

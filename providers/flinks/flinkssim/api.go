@@ -199,7 +199,7 @@ func (s *Server) authorizeLive(w http.ResponseWriter, body authorizeBody) {
 		})
 		return
 	}
-	lg := s.newLoginLocked(p)
+	lg := s.newLoginLocked(p, "")
 	ss := s.newSessionLocked(lg.id)
 	resp := wireAuthorize{HTTPStatusCode: 200, Links: authorizeLinks, Login: ptr(s.wireLoginLocked(lg)),
 		Institution: Institution, RequestID: ss.id}
@@ -228,7 +228,7 @@ func (s *Server) answerMFA(w http.ResponseWriter, body authorizeBody) {
 		writeFlinks(w, http.StatusUnauthorized, "INVALID_SECURITY_RESPONSE", "The security response is invalid")
 		return
 	}
-	lg := s.newLoginLocked(ss.mfaProfile)
+	lg := s.newLoginLocked(ss.mfaProfile, "")
 	ss.loginID, ss.mfaPrompt = lg.id, ""
 	resp := wireAuthorize{HTTPStatusCode: 200, Links: authorizeLinks, Login: ptr(s.wireLoginLocked(lg)),
 		Institution: Institution, RequestID: ss.id}

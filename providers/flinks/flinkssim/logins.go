@@ -44,20 +44,35 @@ type session struct {
 // GUID, unique across simulator restarts. Its data is ready after Options.ExtractionDelay,
 // when the webhook (if configured) is sent.
 func (s *Server) CreateLogin(username, password string) (string, error) {
+	return s.CreateLoginWithID("", username, password)
+}
+
+// CreateLoginWithID is CreateLogin with a chosen LoginId (a random one when
+// id is empty); an existing id is returned unchanged. A sandbox re-creating
+// its demo logins on every start uses it, so links stored by an earlier
+// run keep working.
+func (s *Server) CreateLoginWithID(id, username, password string) (string, error) {
 	p, ok := lookupProfile(username, password)
 	if !ok {
 		return "", ErrInvalidCredentials
 	}
 	s.mu.Lock()
-	lg := s.newLoginLocked(p)
+	if lg, ok := s.logins[id]; ok && id != "" {
+		s.mu.Unlock()
+		return lg.id, nil
+	}
+	lg := s.newLoginLocked(p, id)
 	s.mu.Unlock()
 	s.scheduleWebhook(lg.id, lg.gen)
 	return lg.id, nil
 }
 
-// newLoginLocked creates a login whose extraction starts now.
-func (s *Server) newLoginLocked(p profile) *login {
-	id := uuid.NewString()
+// newLoginLocked creates a login whose extraction starts now; id "" is a
+// random one.
+func (s *Server) newLoginLocked(p profile, id string) *login {
+	if id == "" {
+		id = uuid.NewString()
+	}
 	lg := &login{id: id, profile: p, data: s.generate(p, id), readyAt: s.now().Add(s.opts.ExtractionDelay)}
 	lg.requestID = s.newSessionLocked(id).id
 	s.logins[id] = lg

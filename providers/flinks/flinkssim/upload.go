@@ -250,7 +250,7 @@ func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
 		writeFlinks(w, http.StatusBadRequest, "", "This upload is already complete")
 		return
 	}
-	lg := s.newLoginLocked(profiles[userUpload])
+	lg := s.newLoginLocked(profiles[userUpload], "")
 	lg.upload, agg.completed, agg.loginID = agg, true, lg.id
 	s.mu.Unlock()
 	s.scheduleWebhook(lg.id, lg.gen)

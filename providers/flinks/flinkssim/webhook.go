@@ -32,13 +32,29 @@ func (s *Server) Deliveries() []Delivery {
 // up, or stopped), without cancelling any; tests use it with a non-blocking Options.Sleep.
 func (s *Server) WaitWebhooks() { s.webhooks.Wait() }
 
+// SetWebhook points deliveries at url, signed with secret, from now on: a
+// server started after the simulator (its port unknown before) registers
+// its endpoint this way, as an integrator does in Flinks' dashboard.
+func (s *Server) SetWebhook(url string, secret []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.WebhookURL, s.opts.WebhookSecret = url, append([]byte(nil), secret...)
+}
+
+// webhookTarget returns where deliveries go and their signing secret.
+func (s *Server) webhookTarget() (string, []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.WebhookURL, s.opts.WebhookSecret
+}
+
 // ErrNoWebhookURL: FireWebhook without Options.WebhookURL.
 var ErrNoWebhookURL = errors.New("flinkssim: no webhook URL configured")
 
 // FireWebhook sends the login's GetAccountsDetail webhook once, now, whatever the state of
 // its extraction, and reports a transport error or a non-2xx answer as an error.
 func (s *Server) FireWebhook(loginID string) error {
-	if s.opts.WebhookURL == "" {
+	if url, _ := s.webhookTarget(); url == "" {
 		return ErrNoWebhookURL
 	}
 	_, err := s.deliver(s.ctx, loginID, flinks.WebhookGetAccountsDetail, 1, -1)
@@ -50,7 +66,7 @@ func (s *Server) FireWebhook(loginID string) error {
 // WebhookMaxRetries times, WebhookRetryInterval apart. A delivery stops when the login is
 // deleted or refreshed again (gen), or the server closes.
 func (s *Server) scheduleWebhook(loginID string, gen int) {
-	if s.opts.WebhookURL == "" {
+	if url, _ := s.webhookTarget(); url == "" {
 		return
 	}
 	s.mu.Lock()
@@ -131,13 +147,14 @@ func (s *Server) deliver(ctx context.Context, loginID, typ string, attempt, gen 
 
 // post sends one signed delivery.
 func (s *Server) post(ctx context.Context, body []byte) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.opts.WebhookURL, bytes.NewReader(body))
+	url, secret := s.webhookTarget()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	if len(s.opts.WebhookSecret) > 0 {
-		req.Header.Set(flinks.WebhookSignatureHeader, flinks.SignWebhook(s.opts.WebhookSecret, body))
+	if len(secret) > 0 {
+		req.Header.Set(flinks.WebhookSignatureHeader, flinks.SignWebhook(secret, body))
 	}
 	resp, err := s.opts.WebhookClient.Do(req)
 	if err != nil {
