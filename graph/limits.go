@@ -70,47 +70,107 @@ func satMul(a, b int) int {
 // asks for (the default page size when it asks for none), a field taking
 // ids by the number of ids; scalars are free. Every operand is clamped to
 // costCeiling, so no argument can make the sum wrap.
+//
+// A fragment counts at every spread, but its body is walked only once:
+// fragments spreading the next one twice per level make a 1 KB document
+// expand to millions of selections, and walking each copy took seconds
+// before any limit could refuse the operation.
 func measure(rc *graphql.OperationContext, schema *ast.Schema) Measure {
-	w := walker{vars: rc.Variables, schema: schema, seen: map[string]bool{}}
-	if rc.Operation != nil {
-		w.m.Directives += len(rc.Operation.Directives)
-		w.m.Cost = w.selections(rc.Operation.SelectionSet, 1)
-	}
-	return w.m
+	return newWalker(rc.Variables, schema).operation(rc.Operation)
+}
+
+func newWalker(vars map[string]any, schema *ast.Schema) *walker {
+	return &walker{vars: vars, schema: schema, fragments: map[string]*fragmentMeasure{}}
 }
 
 type walker struct {
 	vars   map[string]any
 	schema *ast.Schema
-	seen   map[string]bool
-	m      Measure
+	// fragments holds the measure of every fragment walked so far. A nil
+	// entry marks a fragment being walked, so a cycle (which validation
+	// refuses anyway) stops there instead of recursing forever.
+	fragments map[string]*fragmentMeasure
+	m         Measure
+	visited   int // selections walked: tests bound the work with it
+}
+
+// fragmentMeasure is what one spread of a fragment adds to the operation.
+// depth is relative: 1 for a field at the top of the fragment, 0 when the
+// fragment selects nothing that counts.
+type fragmentMeasure struct {
+	cost, depth, aliases, directives int
+}
+
+// operation measures op (nothing when no operation was selected).
+func (w *walker) operation(op *ast.OperationDefinition) Measure {
+	if op != nil {
+		w.m.Directives = satAdd(w.m.Directives, len(op.Directives))
+		w.m.Cost = w.selections(op.SelectionSet, 1)
+	}
+	return w.m
 }
 
 func (w *walker) selections(set ast.SelectionSet, depth int) int {
 	cost := 0
 	for _, sel := range set {
+		w.visited++
 		switch s := sel.(type) {
 		case *ast.Field:
 			cost = satAdd(cost, w.field(s, depth))
 		case *ast.InlineFragment:
-			w.m.Directives += len(s.Directives)
+			w.m.Directives = satAdd(w.m.Directives, len(s.Directives))
 			cost = satAdd(cost, w.selections(s.SelectionSet, depth))
 		case *ast.FragmentSpread:
-			w.m.Directives += len(s.Directives)
-			if s.Definition != nil && !w.seen[s.Name] {
-				w.seen[s.Name] = true
-				cost = satAdd(cost, w.selections(s.Definition.SelectionSet, depth))
-				delete(w.seen, s.Name)
-			}
+			cost = satAdd(cost, w.spread(s, depth))
 		}
 	}
 	return cost
 }
 
+// spread adds a fragment spread at depth: the fragment's measure, taken
+// from its first walk. Aliases and directives count once per spread, as
+// if the fragment were written out at each one; all sums saturate, since
+// a chain of fragments multiplies them as it does the cost.
+func (w *walker) spread(s *ast.FragmentSpread, depth int) int {
+	w.m.Directives = satAdd(w.m.Directives, len(s.Directives))
+	if s.Definition == nil {
+		return 0
+	}
+	fm, walked := w.fragments[s.Name]
+	if !walked {
+		fm = w.fragment(s.Name, s.Definition.SelectionSet)
+	}
+	if fm == nil {
+		return 0 // spread inside itself
+	}
+	w.m.Aliases = satAdd(w.m.Aliases, fm.aliases)
+	w.m.Directives = satAdd(w.m.Directives, fm.directives)
+	if fm.depth > 0 {
+		w.m.Depth = max(w.m.Depth, depth-1+fm.depth)
+	}
+	return fm.cost
+}
+
+// fragment walks a fragment's body on its own, as if spread at depth 1,
+// and keeps its measure. BadInput carries over both ways: the first bad
+// argument in walk order is the same one the expanded document has, since
+// later spreads only repeat what the first walk saw.
+func (w *walker) fragment(name string, set ast.SelectionSet) *fragmentMeasure {
+	w.fragments[name] = nil
+	outer := w.m
+	w.m = Measure{BadInput: outer.BadInput}
+	cost := w.selections(set, 1)
+	fm := &fragmentMeasure{cost: cost, depth: w.m.Depth, aliases: w.m.Aliases, directives: w.m.Directives}
+	outer.BadInput = w.m.BadInput
+	w.m = outer
+	w.fragments[name] = fm
+	return fm
+}
+
 func (w *walker) field(f *ast.Field, depth int) int {
-	w.m.Directives += len(f.Directives)
+	w.m.Directives = satAdd(w.m.Directives, len(f.Directives))
 	if f.Alias != "" && f.Alias != f.Name {
-		w.m.Aliases++
+		w.m.Aliases = satAdd(w.m.Aliases, 1)
 	}
 	if strings.HasPrefix(f.Name, "__") {
 		return 0 // introspection and __typename: exempt from depth and cost
