@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -44,12 +43,16 @@ func (GET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor
 }
 
 // quoted turns a URL parameter into a JSON string so GET and POST share one
-// validation path.
+// validation path. It must be JSON's own encoding: strconv.Quote writes
+// escapes JSON lacks (\x00, \a, \x7f, \U000e0001), which made GET refuse
+// text POST accepts. Invalid UTF-8 becomes U+FFFD, as it does in a POST
+// body's strings.
 func quoted(q url.Values, key string) json.RawMessage {
 	if !q.Has(key) {
 		return nil
 	}
-	return json.RawMessage(strconv.Quote(q.Get(key)))
+	b, _ := json.Marshal(q.Get(key)) // a string always encodes
+	return b
 }
 
 func raw(q url.Values, key string) json.RawMessage {
