@@ -119,7 +119,7 @@ func checkAPIError(t *testing.T, err error) {
 }
 
 // FuzzDecodeData feeds an answer to the client's decoding of accounts,
-// transactions and balances.
+// transactions, balances and an upload result (which has an integer).
 func FuzzDecodeData(f *testing.F) {
 	for _, s := range []string{
 		`[{"id": "acc-1", "servicer_id": "bt", "timestamp": "2024-03-15T08:00:12Z", "data": {"account_schemes": [{"scheme_name": "IBAN", "identification": "RO49AAAA1B31007593840000"}],
@@ -129,6 +129,8 @@ func FuzzDecodeData(f *testing.F) {
 		`[{"data": {"amount": 12.5, "booking_date_time": "2024-03-14 10:00:00+02:00"}}]`,
 		`[{"data": {"amount": "1e10001"}}]`, `[{"data": {"amount": "NaN"}}]`, `[{"timestamp": "2024-02-30"}]`,
 		`[{"data": {"amount": "1", "credit_debit_indicator": ` + fuzzNumber + `}}]`,
+		// Too large for UploadResult.Size: encoding/json's error carries the literal.
+		`{"upload_id": "u", "size": ` + fuzzNumber + `}`,
 		`{"http": 401, "code": "expired_credentials", "message": "consent ` + fuzzAccessToken + ` expired", "id": "e-1"}`,
 		`{"http": "503", "code": "x", "type": "external_api_error", "message": "token ` + fuzzMacaroon + `AAAAAAAAAAAA"}`,
 		`{"error": {"code": "invalid_step", "message": "` + fuzzClientSecret + `\u0001"}}`,
@@ -152,7 +154,8 @@ func FuzzDecodeData(f *testing.F) {
 		var accounts []Account
 		var txns []Transaction
 		var balances []Balance
-		for _, out := range []any{&accounts, &txns, &balances} {
+		var upload UploadResult
+		for _, out := range []any{&accounts, &txns, &balances, &upload} {
 			if err := c.finish(r, res, nil, out); err != nil {
 				checkAPIError(t, err)
 			} else if code/100 != 2 {

@@ -2,10 +2,13 @@ package flanks
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fingraph/fingraph/providers/internal/httpx"
 )
@@ -102,15 +105,65 @@ func newAPIError(method, path string, status int, h http.Header, body []byte, no
 
 // fill copies a parsed envelope into e with secrets redacted.
 func (e *APIError) fill(p parsedError, secrets []string) {
-	e.Code = ErrorCode(redact(string(p.code), secrets))
-	e.Message = truncate(redact(p.message, secrets), maxMessageLen)
-	e.TraceID = truncate(redact(p.traceID, secrets), maxMessageLen)
+	forms := secretForms(secrets)
+	e.Code = ErrorCode(scrub(string(p.code), forms))
+	e.Message = truncate(scrub(p.message, forms), maxMessageLen)
+	e.TraceID = truncate(scrub(p.traceID, forms), maxMessageLen)
 	for _, d := range p.details {
 		e.Details = append(e.Details, ErrorDetail{
-			ErrorType: truncate(redact(d.ErrorType, secrets), maxMessageLen),
-			Field:     truncate(redact(d.Field, secrets), maxMessageLen),
+			ErrorType: truncate(scrub(d.ErrorType, forms), maxMessageLen),
+			Field:     truncate(scrub(d.Field, forms), maxMessageLen),
 		})
 	}
+}
+
+// scrub returns s as valid UTF-8 with every secret form redacted. Text
+// must be made valid before the last redaction, never after: a message
+// sent as a JSON object keeps raw bytes (json.Compact copies them), so
+// "tok-S\xffECRET" escaped redaction, and dropping the invalid byte later
+// rebuilt the secret. Dropping it here rebuilds it in time to be redacted;
+// the first pass catches a secret that itself holds invalid bytes.
+func scrub(s string, forms []string) string {
+	s = redact(s, forms)
+	return redact(dropInvalid(s), forms)
+}
+
+// dropInvalid removes invalid UTF-8 and U+FFFD, the replacement character
+// encoding/json puts for an invalid byte in a string value: a secret split
+// by a bad byte then reads the same, and is redacted the same, whether
+// the message came as a string or inside an object.
+func dropInvalid(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, ""), string(utf8.RuneError), "")
+}
+
+// secretForms lists each secret as it may appear in a message: as sent,
+// and JSON-escaped, since a message sent as a JSON object keeps the
+// escapes ("pa\"ss" for pa"ss). Longest first, so a secret that contains
+// another is redacted whole rather than around the shorter one.
+func secretForms(secrets []string) []string {
+	var forms []string
+	for _, sec := range secrets {
+		if sec == "" {
+			continue
+		}
+		forms = append(forms, sec)
+		if esc := jsonEscaped(sec); esc != sec {
+			forms = append(forms, esc)
+		}
+	}
+	slices.SortStableFunc(forms, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	return forms
+}
+
+// jsonEscaped is s as encoding/json writes it inside a string, leaving
+// <, > and & as they are (most encoders do not escape them).
+func jsonEscaped(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	out := strings.TrimSuffix(b.String(), "\n")
+	return out[1 : len(out)-1]
 }
 
 func parseDetails(raw json.RawMessage) []ErrorDetail {
@@ -136,9 +189,15 @@ func firstText(s string, raw json.RawMessage) string {
 	return t
 }
 
+// truncate cuts s, valid UTF-8, to at most n bytes and a rune boundary.
+// It runs after scrub: cutting never joins text, so it cannot rebuild a
+// secret.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return strings.ToValidUTF8(s[:n], "") + "..."
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }

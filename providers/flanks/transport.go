@@ -264,6 +264,8 @@ func (c *Client) malformed(r *request, status int, detail string) error {
 		Message: detail, sentinels: []error{ErrMalformedResponse}}
 }
 
+// describeDecodeError describes a decoding failure by offset, JSON type and
+// field path only: body values may be secrets or account numbers.
 func describeDecodeError(err error) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
@@ -271,12 +273,25 @@ func describeDecodeError(err error) string {
 	case errors.As(err, &se):
 		return fmt.Sprintf("invalid JSON at offset %d", se.Offset)
 	case errors.As(err, &te):
-		return fmt.Sprintf("JSON %s cannot decode into field %q", te.Value, te.Field)
+		return fmt.Sprintf("JSON %s cannot decode into field %q", jsonType(te.Value), te.Field)
 	case strings.HasPrefix(err.Error(), "flanks: "):
 		return strings.TrimPrefix(err.Error(), "flanks: ") // ours never quote values
 	default:
 		return "invalid field value"
 	}
+}
+
+// jsonType reduces UnmarshalTypeError.Value to the JSON type it names.
+// encoding/json appends the literal of a number that does not fit the
+// field ("number 4111111111111111111111": a card number, say), and a
+// custom decoder may put anything there, so nothing else is kept.
+func jsonType(value string) string {
+	kind, _, _ := strings.Cut(value, " ")
+	switch kind {
+	case "number", "string", "bool", "array", "object", "null":
+		return kind
+	}
+	return "value"
 }
 
 // secrets lists what must never appear in an error message.

@@ -172,6 +172,8 @@ func FuzzDecodeAccountsDetail(f *testing.F) {
 		`{"Accounts": [{"Transactions": [{"Debit": "NaN"}]}]}`,
 		`{"Accounts": [{"Transactions": [{"Date": "2024-02-30"}]}]}`,
 		`{"HttpStatusCode": "` + fuzzNumber + `"}`,
+		// Too large for an int: encoding/json's error carries the literal.
+		`{"HttpStatusCode": ` + fuzzNumber + `}`,
 		`{"Accounts": [{"Transactions": [{"Id": ` + fuzzNumber + `}]}]}`,
 		`{"HttpStatusCode": 202, "FlinksCode": "OPERATION_PENDING", "RequestId": "req-9"}`,
 		`{"HttpStatusCode": 401, "FlinksCode": "invalid_login", "Message": "login 6f1c2a9e-0c4b-4d7e-9a53-1b2c3d4e5f60 with key ` + fuzzSecretKey + `"}`,
