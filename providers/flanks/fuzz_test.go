@@ -3,11 +3,14 @@ package flanks
 import (
 	"encoding/json"
 	"errors"
+	"math/big"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -70,6 +73,8 @@ func FuzzDecodeData(f *testing.F) {
 		`[{"_id": "a", "balance": "12.30", "numOwners": 2, "owners": ["x", {"name": "y", "relation": "Titular"}], "updated_at_timestamp": "1710483120.5"}]`,
 		`[{"_id": "t", "amount": -1.5e3, "balance": null, "operationDate": "15/03/2024", "valueDate": "2024-03", "transfer": {"payer": "p", "ibanPayer": "ES00"}}]`,
 		`[{"amount": "` + fuzzNumber + `", "iban": "` + fuzzNumber + `"}]`,
+		// Too large for an int: encoding/json's error carries the literal.
+		`[{"numOwners": ` + fuzzNumber + `}]`, `[{"numOwners": -` + fuzzNumber + `.5}]`,
 		`[{"balance": "1e10001"}]`, `[{"amount": "NaN"}]`, `[{"operationDate": "2024-02-30"}]`,
 		`{"error": "PROCESSING"}`, `{"code": 20001, "message": "` + fuzzToken + `"}`,
 		`{"success": false, "error": {"code": "ValidationError", "details": [{"field": "` + fuzzSecret + `", "error_type": "missing"}]}, "trace_id": "t-1"}`,
@@ -143,6 +148,9 @@ func FuzzScalars(f *testing.F) {
 		`"03/2024"`, `"03/24"`, `"0001-01-01T00:30:00+01:00"`, `""`, `null`, ` null `, `"  "`,
 		`1710483120`, `"1710483120.25"`, `1710483120123`, `-1.5`, `"-0.5"`, `0`, `"0.000000001"`,
 		`"1.-5"`, `1e3`, `"9999-12-31T23:59:59Z"`, `true`, `{"a": [1, "b"]}`, `[1, 2]`, `"\ud800"`, `"x`,
+		// Signs of fractions, the epoch, and both sides of the seconds and
+		// milliseconds boundary must round-trip.
+		`"-1.5"`, `"-0"`, `"+0.5"`, `"0.0"`, `"-100000000000.5"`, `"100000000001.5"`, `-9223372036854775807.5`,
 		`"12.30"`, `-0.10`, `123456789012345678.0123456789`, `"1e10000"`, `"1e10001"`, `{"name": "n", "rel": "r"}`,
 	} {
 		f.Add([]byte(s))
@@ -154,20 +162,7 @@ func FuzzScalars(f *testing.F) {
 		}
 		var ts Timestamp
 		if err := ts.UnmarshalJSON(b); err == nil && !ts.IsZero() {
-			out, err := ts.MarshalJSON()
-			if err != nil {
-				t.Fatal(err)
-			}
-			var back Timestamp
-			if err := back.UnmarshalJSON(out); err != nil {
-				t.Fatalf("Timestamp %s re-reads with %v", out, err)
-			}
-			// Seconds past ±1e11 read as milliseconds and 0 as absent, so
-			// only the rest of the documented range (years -1200..5138)
-			// round-trips.
-			if secs := ts.Unix(); secs != 0 && secs > -100_000_000_000 && secs < 100_000_000_000 && back.Unix() != secs {
-				t.Fatalf("Timestamp %s (%v) reads back as %v", out, ts.Time, back.Time)
-			}
+			checkTimestamp(t, b, ts)
 		}
 		var fs FlexString
 		if err := fs.UnmarshalJSON(b); err == nil {
@@ -189,6 +184,48 @@ func FuzzScalars(f *testing.F) {
 	})
 }
 
+// checkTimestamp asserts an accepted Timestamp is the exact value of a
+// decimal number (seconds, or milliseconds past 1e11, cut at the
+// nanosecond toward zero), and that MarshalJSON writes what reads back as
+// the same instant.
+func checkTimestamp(t *testing.T, b []byte, ts Timestamp) {
+	t.Helper()
+	if s, _, _ := jsonScalarString(b); decimalPattern.MatchString(s) {
+		if got, want := unixNanos(ts.Time), decimalNanos(s); got.Cmp(want) != 0 {
+			t.Fatalf("Timestamp(%s) = %v (%s ns), want %s ns", b, ts.Time, got, want)
+		}
+	}
+	out, err := ts.MarshalJSON()
+	if err != nil {
+		t.Fatalf("Timestamp(%s) = %v does not marshal: %v", b, ts.Time, err)
+	}
+	var back Timestamp
+	if err := back.UnmarshalJSON(out); err != nil || !back.Equal(ts.Time) || back.IsZero() {
+		t.Fatalf("Timestamp %v written as %s reads back as %v (%v)", ts.Time, out, back.Time, err)
+	}
+}
+
+// decimalPattern matches the plain decimal numbers Timestamp reads as Unix
+// time.
+var decimalPattern = regexp.MustCompile(`^[-+]?[0-9]+(\.[0-9]*)?$`)
+
+func unixNanos(t time.Time) *big.Int {
+	n := new(big.Int).Mul(big.NewInt(t.Unix()), big.NewInt(1e9))
+	return n.Add(n, big.NewInt(int64(t.Nanosecond())))
+}
+
+// decimalNanos is the instant s names in nanoseconds, computed exactly:
+// s is seconds, or milliseconds when its whole part is past 1e11.
+func decimalNanos(s string) *big.Int {
+	r, _ := new(big.Rat).SetString(s)
+	unit := big.NewRat(1e9, 1)
+	if whole := new(big.Int).Quo(r.Num(), r.Denom()); whole.CmpAbs(big.NewInt(maxUnixSeconds)) > 0 {
+		unit = big.NewRat(1e6, 1)
+	}
+	r.Mul(r, unit)
+	return new(big.Int).Quo(r.Num(), r.Denom()) // toward zero
+}
+
 // FuzzAPIError builds the typed error of an error answer.
 func FuzzAPIError(f *testing.F) {
 	for _, s := range []string{
@@ -198,6 +235,9 @@ func FuzzAPIError(f *testing.F) {
 		`{"error": {"message": {"nested": "` + fuzzToken + `"}}}`, `{"message": ["` + fuzzToken + `", 1]}`,
 		`{"error": false}`, `{"success": "no"}`, `<html>` + fuzzSecret + `</html>`, `[]`, ``,
 		`{"message": "` + strings.Repeat("é", 300) + fuzzToken + `"}`,
+		// An object keeps raw bytes: a secret split by one, then truncated.
+		`{"message": {"a": "` + fuzzToken[:5] + "\xff" + fuzzToken[5:] + strings.Repeat("x", 600) + `"}}`,
+		`{"code": "` + fuzzSecret[:3] + "\xff" + fuzzSecret[3:] + `", "trace_id": {"t": "` + fuzzToken[:1] + "\xc3" + fuzzToken[1:] + `"}}`,
 	} {
 		f.Add([]byte(s), uint16(400), "")
 	}
@@ -213,6 +253,9 @@ func FuzzAPIError(f *testing.F) {
 		noSecrets(t, msg)
 		if len(e.Message) > maxMessageLen+len("...") || len(e.TraceID) > maxMessageLen+len("...") {
 			t.Fatalf("message of %d bytes", len(e.Message))
+		}
+		if !utf8.ValidString(msg) {
+			t.Fatalf("error is not valid UTF-8: %q", msg)
 		}
 		if e.RetryAfter < 0 {
 			t.Fatalf("negative RetryAfter %v", e.RetryAfter)

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -109,39 +110,120 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 	return errors.New("flanks: invalid timestamp")
 }
 
-// MarshalJSON implements json.Marshaler, writing Unix seconds or null.
+// MarshalJSON implements json.Marshaler, writing Unix seconds (with their
+// fraction, when there is one) or null, so that UnmarshalJSON reads back
+// the same instant. Two cases are written otherwise, since their plain
+// form reads as something else: the epoch as 0.0 (0 is absent), and
+// instants more than 1e11 s from it in milliseconds (as such numbers are
+// read). An instant whose milliseconds overflow int64 is an error.
 func (t Timestamp) MarshalJSON() ([]byte, error) {
 	if t.IsZero() {
 		return []byte("null"), nil
 	}
-	return []byte(strconv.FormatInt(t.Unix(), 10)), nil
+	neg, sec, nsec, ok := unixMagnitude(t.Time)
+	if !ok {
+		return nil, errors.New("flanks: timestamp out of range")
+	}
+	return []byte(formatUnix(neg, sec, nsec)), nil
 }
 
-// parseUnix reads "1710483120", "1710483120.25" or milliseconds without
-// going through float64.
+// unixMagnitude splits t's distance from the epoch into a sign and a
+// magnitude of sec seconds and nsec nanoseconds; ok is false when its
+// milliseconds do not fit an int64, as then nothing could read it back.
+func unixMagnitude(t time.Time) (neg bool, sec, nsec int64, ok bool) {
+	const maxSec, maxMilli = math.MaxInt64 / 1000, math.MaxInt64 % 1000
+	sec, nsec = t.Unix(), int64(t.Nanosecond())
+	if sec > maxSec || sec < -maxSec-1 {
+		return false, 0, 0, false // also keeps -sec from overflowing
+	}
+	if sec < 0 {
+		// t is sec + nsec/1e9 with 0 <= nsec < 1e9: negate both, then
+		// borrow a second so that nsec is not negative.
+		neg, sec, nsec = true, -sec, -nsec
+		if nsec < 0 {
+			sec, nsec = sec-1, nsec+1e9
+		}
+	}
+	if sec > maxSec || (sec == maxSec && nsec/1e6 > maxMilli) {
+		return false, 0, 0, false
+	}
+	return neg, sec, nsec, true
+}
+
+// formatUnix writes a magnitude of sec s and nsec ns with its sign.
+func formatUnix(neg bool, sec, nsec int64) string {
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	if sec > maxUnixSeconds {
+		ms := sec*1000 + nsec/1e6
+		return sign + strconv.FormatInt(ms, 10) + fraction(nsec%1e6, 6)
+	}
+	if sec == 0 && nsec == 0 {
+		return "0.0" // the epoch; "0" would read as absent
+	}
+	return sign + strconv.FormatInt(sec, 10) + fraction(nsec, 9)
+}
+
+// fraction writes n, a count of units of 10^-digits, as ".ddd" without
+// trailing zeros, or "" for 0.
+func fraction(n int64, digits int) string {
+	if n == 0 {
+		return ""
+	}
+	f := strconv.FormatInt(n, 10)
+	f = strings.Repeat("0", digits-len(f)) + f
+	return "." + strings.TrimRight(f, "0")
+}
+
+// maxUnixSeconds is the largest magnitude read as seconds: past it (a year
+// after 5138), a number is milliseconds.
+const maxUnixSeconds = 100_000_000_000
+
+// parseUnix reads "1710483120", "1710483120.25", "-1.5" or milliseconds
+// without going through float64. The sign belongs to the whole value:
+// "-1.5" is 1.5 s before the epoch. Parsing the sign with the whole part
+// once made it -1 s + 0.5 s, and "-0.5" +0.5 s.
 func parseUnix(s string) (time.Time, bool) {
-	whole, frac, _ := strings.Cut(s, ".")
-	secs, err := strconv.ParseInt(whole, 10, 64)
+	neg := strings.HasPrefix(s, "-")
+	if neg || strings.HasPrefix(s, "+") {
+		s = s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if whole == "" || !allDigits(whole) || !allDigits(frac) {
+		return time.Time{}, false
+	}
+	mag, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil {
 		return time.Time{}, false
 	}
-	if secs == 0 && frac == "" {
-		return time.Time{}, true
+	if mag == 0 && !hasFrac {
+		return time.Time{}, true // 0 is absent
 	}
-	// Values past year 5000 in seconds are milliseconds.
-	if secs > 100_000_000_000 || secs < -100_000_000_000 {
-		return time.UnixMilli(secs).UTC(), true
+	var sec, nsec int64
+	if mag > maxUnixSeconds {
+		sec, nsec = mag/1000, (mag%1000)*1e6+digitsValue(frac, 6)
+	} else {
+		sec, nsec = mag, digitsValue(frac, 9)
 	}
-	var nanos int64
-	if frac != "" {
-		frac = (frac + "000000000")[:9]
-		n, err := strconv.ParseInt(frac, 10, 64)
-		if err != nil {
-			return time.Time{}, false
-		}
-		nanos = n
+	if neg {
+		sec, nsec = -sec, -nsec
 	}
-	return time.Unix(secs, nanos).UTC(), true
+	return time.Unix(sec, nsec).UTC(), true
+}
+
+// allDigits reports whether s holds only ASCII digits ("" does).
+func allDigits(s string) bool {
+	return strings.Trim(s, "0123456789") == ""
+}
+
+// digitsValue reads the first n digits of a decimal fraction as an integer
+// count of units of 10^-n, ignoring the rest (truncation toward zero).
+func digitsValue(frac string, n int) int64 {
+	frac = (frac + strings.Repeat("0", n))[:n]
+	v, _ := strconv.ParseInt(frac, 10, 64) // n digits always parse
+	return v
 }
 
 // FlexString is text that Flanks sometimes sends as a number (type codes,
