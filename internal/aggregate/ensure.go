@@ -144,7 +144,12 @@ func (s *Service) sync(ctx context.Context, creds *models.Credentials, p models.
 	if err != nil {
 		return s.failed(ctx, creds, p, rec, err)
 	}
-	return s.save(ctx, creds, p, rows)
+	if err := s.save(ctx, creds, p, rows); err != nil || rows.State == nil {
+		return err
+	}
+	// The provider's state moved (an extraction ended): the status may
+	// derive from it, so it follows the data instead of a later sweep.
+	return s.statusAfterData(ctx, creds.ID)
 }
 
 // failed records a failed fetch. Pending is not an error: the record says

@@ -130,6 +130,9 @@ func (s *Service) RefreshCredentials(ctx context.Context, creds *models.Credenti
 			}
 			errs = append(errs, err)
 		}
+		if s.bundled(creds.Provider, d.Product) {
+			break // that one fetch brought (or failed) every product
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -140,13 +140,13 @@ func (s *Service) ttl(p models.Product) time.Duration {
 // fresh reports whether rec spares a provider call: fetched within the
 // TTL, or reported pending within PendingRetry.
 func (s *Service) fresh(rec *models.SyncRecord) bool {
-	if rec == nil {
+	if rec == nil || rec.ErrorCode == store.CodeStale {
 		return false
 	}
 	now := s.now()
 	switch rec.Status {
 	case store.SyncOK:
-		return rec.ErrorCode != store.CodeStale && rec.FetchedAt != nil && now.Sub(*rec.FetchedAt) < s.ttl(rec.Product)
+		return rec.FetchedAt != nil && now.Sub(*rec.FetchedAt) < s.ttl(rec.Product)
 	case store.SyncPending:
 		hold := s.opts.PendingRetry
 		if rec.ErrorCode == codePolling { // a job polls it: leave it to the job

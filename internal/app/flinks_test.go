@@ -1,7 +1,11 @@
 package app_test
 
 import (
-	"fmt"
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -213,18 +217,26 @@ func TestFlinksWebhookRejections(t *testing.T) {
 	sign := func(key []byte, b string) map[string]string {
 		return map[string]string{flinks.WebhookSignatureHeader: flinks.SignWebhook(key, []byte(b)), "Content-Type": "application/json"}
 	}
-	for name, h := range map[string]map[string]string{
-		"unsigned":            {"Content-Type": "application/json"},
-		"another secret":      sign([]byte("not the configured secret"), body),
-		"another body":        sign(secret, body+" "),
-		"not base64":          {flinks.WebhookSignatureHeader: "%%%"},
-		"empty signature":     {flinks.WebhookSignatureHeader: ""},
-		"signature of empty":  sign(secret, ""),
-		"hex instead of b64":  {flinks.WebhookSignatureHeader: fmt.Sprintf("%x", []byte(flinks.SignWebhook(secret, []byte(body))))},
-		"two signatures, bad": {flinks.WebhookSignatureHeader: flinks.SignWebhook(secret, []byte(body)) + ", AAAA"},
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(body))
+	var indented bytes.Buffer
+	check(t, json.Indent(&indented, []byte(body), "", "  "))
+	for _, c := range []struct {
+		name, body string
+		h          map[string]string
+	}{
+		{"no header", body, map[string]string{"Content-Type": "application/json"}},
+		{"wrong secret", body, sign([]byte("not the configured secret"), body)},
+		{"one byte changed", strings.Replace(body, "200", "201", 1), sign(secret, body)},
+		{"re-serialized JSON", indented.String(), sign(secret, body)},
+		{"empty body", "", sign(secret, body)},
+		{"empty body signed", "", sign(secret, "")},
+		{"hex instead of base64", body, map[string]string{flinks.WebhookSignatureHeader: hex.EncodeToString(mac.Sum(nil))}},
+		{"not base64", body, map[string]string{flinks.WebhookSignatureHeader: "%%%"}},
+		{"empty signature", body, map[string]string{flinks.WebhookSignatureHeader: ""}},
 	} {
-		if r := s.do(t, http.MethodPost, "/webhooks/flinks", body, h); r.status != http.StatusUnauthorized {
-			t.Errorf("%s: %d %s", name, r.status, r.body)
+		if r := s.do(t, http.MethodPost, "/webhooks/flinks", c.body, c.h); r.status != http.StatusUnauthorized {
+			t.Errorf("%s: %d %s", c.name, r.status, r.body)
 		}
 	}
 	if n := webhookRows(t, s); n != 0 {
@@ -245,8 +257,12 @@ func TestFlinksWebhookRejections(t *testing.T) {
 	if r := s.do(t, http.MethodPost, "/webhooks/flinks", body, sign(secret, body)); r.status != http.StatusOK {
 		t.Fatalf("the signed delivery: %d %s", r.status, r.body)
 	}
-	if n := webhookRows(t, s); n != 1 {
-		t.Fatalf("%d deliveries stored; want the signed one", n)
+	other := strings.Replace(body, "200", "200 ", 1)
+	if r := s.do(t, http.MethodPost, "/webhooks/flinks", other, map[string]string{"X-Flinks-Signature": flinks.SignWebhook(secret, []byte(other))}); r.status != http.StatusOK {
+		t.Fatalf("signed in X-Flinks-Signature: %d %s", r.status, r.body)
+	}
+	if n := webhookRows(t, s); n != 2 {
+		t.Fatalf("%d deliveries stored; want the two signed ones", n)
 	}
 }
 
@@ -351,4 +367,21 @@ func (h *httpRecorder) last() ([]byte, string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.body, h.header
+}
+
+// TestFlinksRefresh: refreshCredentials asks Flinks again, once for all
+// the products one GetAccountsDetail brings.
+func TestFlinksRefresh(t *testing.T) {
+	s := newServer(t, migrations.SQLite, flinksEnv)
+	sim := s.flinks().Server()
+	sim.SetWebhook("", nil)
+	id := s.linkFlinks(t, s.flinksLogin(t, flinkssim.UserGreatdayNoMFA))
+	s.readFlinks(t, id) // the first read fetches (its status may predate the data)
+	checkFlinksData(t, s.readFlinks(t, id), 2)
+	before := sim.Requests(flinkssim.EndpointGetAccountsDetail)
+	s.mustGQL(t, s.token, `mutation($id: ID!) { refreshCredentials(id: $id) { id } }`, map[string]any{"id": id}, nil)
+	if n := sim.Requests(flinkssim.EndpointGetAccountsDetail) - before; n != 1 {
+		t.Fatalf("%d GetAccountsDetail calls for one refresh", n)
+	}
+	checkFlinksData(t, s.readFlinks(t, id), 2)
 }

@@ -13,8 +13,8 @@ import (
 const (
 	SyncOK      = "ok"
 	SyncPending = "pending"
-	// CodeStale is the error code of an ok record whose data is known to
-	// be out of date before its TTL (see MarkSyncStale).
+	// CodeStale is the error code of a record whose data is known to be
+	// out of date before its TTL (see MarkSyncStale).
 	CodeStale = "stale"
 	SyncError = "error"
 )
@@ -62,12 +62,12 @@ func (s *Store) PutSyncRecord(ctx context.Context, r *models.SyncRecord) error {
 	return wrap(err, "PutSyncRecord(%q, %q)", r.CredentialsID, r.Product)
 }
 
-// MarkSyncStale makes an ok record stale, so the next read fetches again,
-// while keeping its fetched_at: the old value is still served if that
-// fetch fails.
+// MarkSyncStale makes an ok or pending record stale, so the next read
+// fetches again, while keeping its fetched_at: the old value is still
+// served if that fetch fails. An error record is already due.
 func (s *Store) MarkSyncStale(ctx context.Context, credsID string, p models.Product) error {
 	err := s.db.WithContext(ctx).Model(&models.SyncRecord{}).
-		Where("credentials_id = ? AND product = ? AND status = ?", credsID, p, SyncOK).
+		Where("credentials_id = ? AND product = ? AND status <> ?", credsID, p, SyncError).
 		Update("error_code", CodeStale).Error
 	return wrap(err, "MarkSyncStale(%q, %q)", credsID, p)
 }
