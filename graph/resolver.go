@@ -7,6 +7,7 @@ package graph
 import (
 	"github.com/fingraph/fingraph/internal/finance"
 	"github.com/fingraph/fingraph/internal/onboarding"
+	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/users"
 )
 
@@ -16,4 +17,5 @@ type Resolver struct {
 	Users      *users.Service
 	Finance    *finance.Service
 	Onboarding *onboarding.Service
+	Statements *statements.Service
 }

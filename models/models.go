@@ -14,5 +14,6 @@ func All() []any {
 		&Card{}, &CardTransaction{},
 		&Identity{}, &Holder{}, &Mifid{},
 		&Erasure{}, &OutboxJob{}, &FetchLease{}, &OnboardingSession{}, &WebhookEvent{},
+		&StatementUpload{}, &StatementFile{},
 	}
 }

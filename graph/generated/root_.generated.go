@@ -38,6 +38,8 @@ type ResolverRoot interface {
 	OnboardingSession() OnboardingSessionResolver
 	Portfolio() PortfolioResolver
 	Query() QueryResolver
+	StatementFile() StatementFileResolver
+	StatementUpload() StatementUploadResolver
 	Viewer() ViewerResolver
 }
 
@@ -225,6 +227,36 @@ type ComplexityRoot struct {
 		Token func(childComplexity int) int
 	}
 
+	FraudAnalysis struct {
+		Documents     func(childComplexity int) int
+		Done          func(childComplexity int) int
+		FraudDetected func(childComplexity int) int
+		Message       func(childComplexity int) int
+	}
+
+	FraudDetail struct {
+		DataType     func(childComplexity int) int
+		SpecificType func(childComplexity int) int
+		Value        func(childComplexity int) int
+	}
+
+	FraudDocument struct {
+		Results func(childComplexity int) int
+		Status  func(childComplexity int) int
+	}
+
+	FraudResult struct {
+		DocumentType func(childComplexity int) int
+		Signals      func(childComplexity int) int
+	}
+
+	FraudSignal struct {
+		Count      func(childComplexity int) int
+		Details    func(childComplexity int) int
+		PageNumber func(childComplexity int) int
+		Type       func(childComplexity int) int
+	}
+
 	Holder struct {
 		Name        func(childComplexity int) int
 		ProductID   func(childComplexity int) int
@@ -396,6 +428,7 @@ type ComplexityRoot struct {
 		StartOnboardingSession    func(childComplexity int, skill string, clientMutationID *string) int
 		SubmitOnboardingStep      func(childComplexity int, sessionID string, step string, data models.JSON, clientMutationID *string) int
 		UploadOnboardingDocument  func(childComplexity int, sessionID string, stepID string, file graphql.Upload, clientMutationID *string) int
+		UploadStatements          func(childComplexity int, files []graphql.Upload, tag *string, clientName *string) int
 	}
 
 	OnboardingField struct {
@@ -517,6 +550,29 @@ type ComplexityRoot struct {
 		Type     func(childComplexity int) int
 	}
 
+	StatementFile struct {
+		ErrorCode func(childComplexity int) int
+		Name      func(childComplexity int) int
+		SentAt    func(childComplexity int) int
+		Size      func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Type      func(childComplexity int) int
+	}
+
+	StatementUpload struct {
+		AggregationID func(childComplexity int) int
+		ClientName    func(childComplexity int) int
+		CompletedAt   func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Credentials   func(childComplexity int) int
+		ErrorCode     func(childComplexity int) int
+		Files         func(childComplexity int) int
+		FraudAnalysis func(childComplexity int) int
+		GlobalID      func(childComplexity int) int
+		Status        func(childComplexity int) int
+		Tag           func(childComplexity int) int
+	}
+
 	Summary struct {
 		ByCurrency func(childComplexity int) int
 		ByProduct  func(childComplexity int) int
@@ -530,12 +586,13 @@ type ComplexityRoot struct {
 	}
 
 	Viewer struct {
-		Accounts     func(childComplexity int, first *int32, after *string, last *int32, before *string) int
-		Credentials  func(childComplexity int, first *int32, after *string, last *int32, before *string) int
-		ID           func(childComplexity int) int
-		Roles        func(childComplexity int) int
-		Summary      func(childComplexity int) int
-		Transactions func(childComplexity int, filter *model.TransactionFilter, first *int32, after *string, last *int32, before *string) int
+		Accounts         func(childComplexity int, first *int32, after *string, last *int32, before *string) int
+		Credentials      func(childComplexity int, first *int32, after *string, last *int32, before *string) int
+		ID               func(childComplexity int) int
+		Roles            func(childComplexity int) int
+		StatementUploads func(childComplexity int, first *int32) int
+		Summary          func(childComplexity int) int
+		Transactions     func(childComplexity int, filter *model.TransactionFilter, first *int32, after *string, last *int32, before *string) int
 	}
 }
 
@@ -1298,6 +1355,101 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ForcedFlow.Token(childComplexity), true
+
+	case "FraudAnalysis.documents":
+		if e.ComplexityRoot.FraudAnalysis.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudAnalysis.Documents(childComplexity), true
+	case "FraudAnalysis.done":
+		if e.ComplexityRoot.FraudAnalysis.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudAnalysis.Done(childComplexity), true
+	case "FraudAnalysis.fraudDetected":
+		if e.ComplexityRoot.FraudAnalysis.FraudDetected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudAnalysis.FraudDetected(childComplexity), true
+	case "FraudAnalysis.message":
+		if e.ComplexityRoot.FraudAnalysis.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudAnalysis.Message(childComplexity), true
+
+	case "FraudDetail.dataType":
+		if e.ComplexityRoot.FraudDetail.DataType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudDetail.DataType(childComplexity), true
+	case "FraudDetail.specificType":
+		if e.ComplexityRoot.FraudDetail.SpecificType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudDetail.SpecificType(childComplexity), true
+	case "FraudDetail.value":
+		if e.ComplexityRoot.FraudDetail.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudDetail.Value(childComplexity), true
+
+	case "FraudDocument.results":
+		if e.ComplexityRoot.FraudDocument.Results == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudDocument.Results(childComplexity), true
+	case "FraudDocument.status":
+		if e.ComplexityRoot.FraudDocument.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudDocument.Status(childComplexity), true
+
+	case "FraudResult.documentType":
+		if e.ComplexityRoot.FraudResult.DocumentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudResult.DocumentType(childComplexity), true
+	case "FraudResult.signals":
+		if e.ComplexityRoot.FraudResult.Signals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudResult.Signals(childComplexity), true
+
+	case "FraudSignal.count":
+		if e.ComplexityRoot.FraudSignal.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudSignal.Count(childComplexity), true
+	case "FraudSignal.details":
+		if e.ComplexityRoot.FraudSignal.Details == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudSignal.Details(childComplexity), true
+	case "FraudSignal.pageNumber":
+		if e.ComplexityRoot.FraudSignal.PageNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudSignal.PageNumber(childComplexity), true
+	case "FraudSignal.type":
+		if e.ComplexityRoot.FraudSignal.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FraudSignal.Type(childComplexity), true
 
 	case "Holder.name":
 		if e.ComplexityRoot.Holder.Name == nil {
@@ -2095,6 +2247,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UploadOnboardingDocument(childComplexity, args["sessionId"].(string), args["stepId"].(string), args["file"].(graphql.Upload), args["clientMutationId"].(*string)), true
+	case "Mutation.uploadStatements":
+		if e.ComplexityRoot.Mutation.UploadStatements == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadStatements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadStatements(childComplexity, args["files"].([]graphql.Upload), args["tag"].(*string), args["clientName"].(*string)), true
 
 	case "OnboardingField.description":
 		if e.ComplexityRoot.OnboardingField.Description == nil {
@@ -2581,6 +2744,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Skill.Type(childComplexity), true
 
+	case "StatementFile.errorCode":
+		if e.ComplexityRoot.StatementFile.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementFile.ErrorCode(childComplexity), true
+	case "StatementFile.name":
+		if e.ComplexityRoot.StatementFile.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementFile.Name(childComplexity), true
+	case "StatementFile.sentAt":
+		if e.ComplexityRoot.StatementFile.SentAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementFile.SentAt(childComplexity), true
+	case "StatementFile.size":
+		if e.ComplexityRoot.StatementFile.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementFile.Size(childComplexity), true
+	case "StatementFile.status":
+		if e.ComplexityRoot.StatementFile.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementFile.Status(childComplexity), true
+	case "StatementFile.type":
+		if e.ComplexityRoot.StatementFile.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementFile.Type(childComplexity), true
+
+	case "StatementUpload.aggregationId":
+		if e.ComplexityRoot.StatementUpload.AggregationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.AggregationID(childComplexity), true
+	case "StatementUpload.clientName":
+		if e.ComplexityRoot.StatementUpload.ClientName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.ClientName(childComplexity), true
+	case "StatementUpload.completedAt":
+		if e.ComplexityRoot.StatementUpload.CompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.CompletedAt(childComplexity), true
+	case "StatementUpload.createdAt":
+		if e.ComplexityRoot.StatementUpload.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.CreatedAt(childComplexity), true
+	case "StatementUpload.credentials":
+		if e.ComplexityRoot.StatementUpload.Credentials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.Credentials(childComplexity), true
+	case "StatementUpload.errorCode":
+		if e.ComplexityRoot.StatementUpload.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.ErrorCode(childComplexity), true
+	case "StatementUpload.files":
+		if e.ComplexityRoot.StatementUpload.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.Files(childComplexity), true
+	case "StatementUpload.fraudAnalysis":
+		if e.ComplexityRoot.StatementUpload.FraudAnalysis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.FraudAnalysis(childComplexity), true
+	case "StatementUpload.id":
+		if e.ComplexityRoot.StatementUpload.GlobalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.GlobalID(childComplexity), true
+	case "StatementUpload.status":
+		if e.ComplexityRoot.StatementUpload.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.Status(childComplexity), true
+	case "StatementUpload.tag":
+		if e.ComplexityRoot.StatementUpload.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementUpload.Tag(childComplexity), true
+
 	case "Summary.byCurrency":
 		if e.ComplexityRoot.Summary.ByCurrency == nil {
 			break
@@ -2653,6 +2920,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Roles(childComplexity), true
+	case "Viewer.statementUploads":
+		if e.ComplexityRoot.Viewer.StatementUploads == nil {
+			break
+		}
+
+		args, err := ec.field_Viewer_statementUploads_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Viewer.StatementUploads(childComplexity, args["first"].(*int32)), true
 	case "Viewer.summary":
 		if e.ComplexityRoot.Viewer.Summary == nil {
 			break
@@ -3574,6 +3852,121 @@ type Query {
 "The entry point for writes."
 type Mutation
 `, BuiltIn: false},
+	{Name: "../../schema/statements.graphqls", Input: `# Statements: bank statements a user uploads for a provider to extract into
+# a login (Flinks' Upload API), with a fraud analysis of the documents. The
+# server checks the files before any upstream call and sends them from a
+# durable job; the login then joins the graph as Credentials.
+
+"A set of bank statements uploaded for extraction, and the fraud analysis of the documents."
+type StatementUpload implements Node {
+  id: ID!
+  status: StatementUploadStatus!
+  "The tag and client name given when uploading."
+  tag: String
+  clientName: String
+  "The files, in the order they were sent."
+  files: [StatementFile!]!
+  "The provider's id for the upload (Flinks' AggregationId), once the first file is accepted."
+  aggregationId: String
+  "The connection the statements became, once the upload is completed upstream."
+  credentials: Credentials
+  "The fraud analysis; null until the provider has answered at least once."
+  fraudAnalysis: FraudAnalysis
+  "Why the upload failed (a provider error code), when it did."
+  errorCode: String
+  createdAt: DateTime!
+  completedAt: DateTime
+}
+
+"Where an upload stands."
+enum StatementUploadStatus {
+  "Stored; the job will send the files."
+  QUEUED
+  "Files are being sent, one per request."
+  SENDING
+  "Completed upstream; the data is extracted and the fraud analysis runs."
+  ANALYSING
+  COMPLETED
+  FAILED
+}
+
+"One uploaded file. Its content is deleted once the provider has it."
+type StatementFile {
+  name: String!
+  "The type read from the content: PDF, PNG, JPEG or TIFF."
+  type: String!
+  "Size in bytes."
+  size: Int!
+  status: StatementFileStatus!
+  "Why the provider refused it, when it did."
+  errorCode: String
+  sentAt: DateTime
+}
+
+"Where one file stands."
+enum StatementFileStatus {
+  QUEUED
+  "Acknowledged by the provider; never sent again."
+  SENT
+  "Refused by the provider."
+  REJECTED
+}
+
+"The provider's fraud analysis of the uploaded documents."
+type FraudAnalysis {
+  "True once every document is analysed."
+  done: Boolean!
+  "The provider's summary, e.g. \"No Fraud Signal Detected\"."
+  message: String
+  "True when any signal was raised."
+  fraudDetected: Boolean!
+  documents: [FraudDocument!]!
+}
+
+"The analysis of one document."
+type FraudDocument {
+  "The provider's status, as sent (COMPLETED when done)."
+  status: String!
+  results: [FraudResult!]!
+}
+
+"The result for one document type."
+type FraudResult {
+  documentType: String!
+  signals: [FraudSignal!]!
+}
+
+"A raised fraud signal, e.g. \"Unreconciled balances\"."
+type FraudSignal {
+  type: String!
+  pageNumber: Int!
+  count: Int!
+  details: [FraudDetail!]!
+}
+
+"A value supporting a signal, as text."
+type FraudDetail {
+  specificType: String!
+  value: String!
+  dataType: String!
+}
+
+extend type Viewer {
+  "The caller's statement uploads, newest first."
+  statementUploads(first: Int): [StatementUpload!]!
+}
+
+extend type Mutation {
+  """
+  Uploads bank statements (GraphQL multipart request spec; send the
+  GraphQL-Preflight header). Each file must be a PDF, PNG, JPEG or TIFF by
+  its content, at most 18 MB, and 180 MB together. The files are sent and
+  the fraud analysis polled in the background: read the returned upload
+  (node or me.statementUploads) for progress.
+  """
+  uploadStatements(files: [Upload!]!, tag: String, clientName: String): StatementUpload!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/users.graphqls", Input: `"A role granted by the bearer token's ` + "`" + `roles` + "`" + ` claim."
 enum Role {
   "An end user: reads and writes only their own data."
@@ -3993,6 +4386,66 @@ func (ec *executionContext) childFields_ForcedFlow(ctx context.Context, field gr
 		return ec.fieldContext_ForcedFlow_token(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ForcedFlow", field.Name)
+}
+
+func (ec *executionContext) childFields_FraudAnalysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "done":
+		return ec.fieldContext_FraudAnalysis_done(ctx, field)
+	case "message":
+		return ec.fieldContext_FraudAnalysis_message(ctx, field)
+	case "fraudDetected":
+		return ec.fieldContext_FraudAnalysis_fraudDetected(ctx, field)
+	case "documents":
+		return ec.fieldContext_FraudAnalysis_documents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FraudAnalysis", field.Name)
+}
+
+func (ec *executionContext) childFields_FraudDetail(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "specificType":
+		return ec.fieldContext_FraudDetail_specificType(ctx, field)
+	case "value":
+		return ec.fieldContext_FraudDetail_value(ctx, field)
+	case "dataType":
+		return ec.fieldContext_FraudDetail_dataType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FraudDetail", field.Name)
+}
+
+func (ec *executionContext) childFields_FraudDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_FraudDocument_status(ctx, field)
+	case "results":
+		return ec.fieldContext_FraudDocument_results(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FraudDocument", field.Name)
+}
+
+func (ec *executionContext) childFields_FraudResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "documentType":
+		return ec.fieldContext_FraudResult_documentType(ctx, field)
+	case "signals":
+		return ec.fieldContext_FraudResult_signals(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FraudResult", field.Name)
+}
+
+func (ec *executionContext) childFields_FraudSignal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_FraudSignal_type(ctx, field)
+	case "pageNumber":
+		return ec.fieldContext_FraudSignal_pageNumber(ctx, field)
+	case "count":
+		return ec.fieldContext_FraudSignal_count(ctx, field)
+	case "details":
+		return ec.fieldContext_FraudSignal_details(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FraudSignal", field.Name)
 }
 
 func (ec *executionContext) childFields_Holder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4535,6 +4988,52 @@ func (ec *executionContext) childFields_Skill(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Skill", field.Name)
 }
 
+func (ec *executionContext) childFields_StatementFile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_StatementFile_name(ctx, field)
+	case "type":
+		return ec.fieldContext_StatementFile_type(ctx, field)
+	case "size":
+		return ec.fieldContext_StatementFile_size(ctx, field)
+	case "status":
+		return ec.fieldContext_StatementFile_status(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_StatementFile_errorCode(ctx, field)
+	case "sentAt":
+		return ec.fieldContext_StatementFile_sentAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementFile", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementUpload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StatementUpload_id(ctx, field)
+	case "status":
+		return ec.fieldContext_StatementUpload_status(ctx, field)
+	case "tag":
+		return ec.fieldContext_StatementUpload_tag(ctx, field)
+	case "clientName":
+		return ec.fieldContext_StatementUpload_clientName(ctx, field)
+	case "files":
+		return ec.fieldContext_StatementUpload_files(ctx, field)
+	case "aggregationId":
+		return ec.fieldContext_StatementUpload_aggregationId(ctx, field)
+	case "credentials":
+		return ec.fieldContext_StatementUpload_credentials(ctx, field)
+	case "fraudAnalysis":
+		return ec.fieldContext_StatementUpload_fraudAnalysis(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_StatementUpload_errorCode(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_StatementUpload_createdAt(ctx, field)
+	case "completedAt":
+		return ec.fieldContext_StatementUpload_completedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementUpload", field.Name)
+}
+
 func (ec *executionContext) childFields_Summary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "byCurrency":
@@ -4573,6 +5072,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_transactions(ctx, field)
 	case "summary":
 		return ec.fieldContext_Viewer_summary(ctx, field)
+	case "statementUploads":
+		return ec.fieldContext_Viewer_statementUploads(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }

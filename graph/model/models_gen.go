@@ -146,6 +146,45 @@ type ForcedFlow struct {
 	Token string    `json:"token"`
 }
 
+// The provider's fraud analysis of the uploaded documents.
+type FraudAnalysis struct {
+	// True once every document is analysed.
+	Done bool `json:"done"`
+	// The provider's summary, e.g. "No Fraud Signal Detected".
+	Message *string `json:"message,omitempty"`
+	// True when any signal was raised.
+	FraudDetected bool            `json:"fraudDetected"`
+	Documents     []FraudDocument `json:"documents"`
+}
+
+// A value supporting a signal, as text.
+type FraudDetail struct {
+	SpecificType string `json:"specificType"`
+	Value        string `json:"value"`
+	DataType     string `json:"dataType"`
+}
+
+// The analysis of one document.
+type FraudDocument struct {
+	// The provider's status, as sent (COMPLETED when done).
+	Status  string        `json:"status"`
+	Results []FraudResult `json:"results"`
+}
+
+// The result for one document type.
+type FraudResult struct {
+	DocumentType string        `json:"documentType"`
+	Signals      []FraudSignal `json:"signals"`
+}
+
+// A raised fraud signal, e.g. "Unreconciled balances".
+type FraudSignal struct {
+	Type       string        `json:"type"`
+	PageNumber int32         `json:"pageNumber"`
+	Count      int32         `json:"count"`
+	Details    []FraudDetail `json:"details"`
+}
+
 type HolderConnection struct {
 	Edges      []HolderEdge    `json:"edges"`
 	Nodes      []models.Holder `json:"nodes"`
@@ -359,6 +398,8 @@ type Viewer struct {
 	Transactions *AccountTransactionConnection `json:"transactions"`
 	// Totals for dashboards: by currency and by product type.
 	Summary *Summary `json:"summary"`
+	// The caller's statement uploads, newest first.
+	StatementUploads []models.StatementUpload `json:"statementUploads"`
 }
 
 // A provider flow that needs the user (second factor, new password, older history).

@@ -24,6 +24,7 @@ import (
 	"github.com/fingraph/fingraph/internal/httpapi"
 	"github.com/fingraph/fingraph/internal/jobs"
 	"github.com/fingraph/fingraph/internal/onboarding"
+	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/playground"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/internal/store"
@@ -48,6 +49,8 @@ type App struct {
 	Jobs   *jobs.Runner
 	// Onboarding runs onboarding sessions (exposed for tests and tools).
 	Onboarding *onboarding.Service
+	// Statements runs statement uploads.
+	Statements *statements.Service
 
 	logger  *slog.Logger
 	agg     *aggregate.Service
@@ -89,6 +92,8 @@ func (a *App) build(ctx context.Context) error {
 	ob := onboarding.New(st, reg, agg, pub, onboarding.Options{PublicURL: a.Config.PublicURL,
 		ReturnURL: a.Config.ReturnURL, Opener: keys, Logger: a.logger})
 	a.Onboarding = ob
+	a.Statements = statements.New(st, reg, agg, statements.Options{FraudPollInterval: a.Config.FraudPollInterval,
+		Logger: a.logger})
 	if err := a.startJobs(ctx, st, agg, ob); err != nil {
 		return err
 	}
@@ -190,7 +195,7 @@ func (a *App) verifier() (auth.Verifier, *auth.DevKey, error) {
 }
 
 func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob *onboarding.Service, jwks http.Handler, safelist graph.Safelist) http.Handler {
-	resolver := &graph.Resolver{Users: users.New(st), Finance: fin, Onboarding: ob}
+	resolver := &graph.Resolver{Users: users.New(st), Finance: fin, Onboarding: ob, Statements: a.Statements}
 	l := a.Config.Limits
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection:  a.Config.Introspection,

@@ -17,6 +17,9 @@ func (a *App) startJobs(ctx context.Context, st *store.Store, agg *aggregate.Ser
 	r, err := jobs.New(ctx, a.jobsBackend(), st, agg, jobs.Options{
 		Work: j.Work, JobTimeout: j.Timeout, RescueAfter: j.RescueAfter, PollInterval: j.PollInterval,
 		SweepEvery: j.SweepEvery, ActiveWithin: j.ActiveWithin, Expirer: ob, Logger: a.logger,
+		// A statement step sends one file; it must end before the rescuer
+		// would run it a second time.
+		Statements: a.Statements, StepTimeout: min(a.Config.UploadTimeout+30*time.Second, j.RescueAfter*9/10),
 	})
 	if err != nil {
 		return err

@@ -112,4 +112,5 @@ var nodeFetches = map[string]nodeFetch{
 	"LiabilityTransaction":  fetchAs((*store.Store).LiabilityTransactionsByIDs),
 	"CardTransaction":       fetchAs((*store.Store).CardTransactionsByIDs),
 	"OnboardingSession":     fetchAs((*store.Store).OnboardingSessionsByIDs),
+	"StatementUpload":       fetchAs((*store.Store).StatementUploadsByIDs),
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/fingraph/fingraph/internal/aggregate"
+	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/store"
 )
 
@@ -58,7 +59,17 @@ type Options struct {
 	// ExpireEvery (default 1 min).
 	Expirer     Expirer
 	ExpireEvery time.Duration
+	// Statements, when set, runs statement uploads; a step may send an
+	// 18 MB file, so it gets StepTimeout (default JobTimeout), which must
+	// stay under RescueAfter.
+	Statements  Stepper
+	StepTimeout time.Duration
 	Logger      *slog.Logger
+}
+
+// Stepper runs one step of a statement upload (statements.Service).
+type Stepper interface {
+	Step(ctx context.Context, job statements.Job) error
 }
 
 // Expirer records lapsed sessions (onboarding.Service).
@@ -78,6 +89,7 @@ func (o Options) withDefaults() Options {
 	def(&o.SweepEvery, 15*time.Minute)
 	def(&o.ActiveWithin, 24*time.Hour)
 	def(&o.OutboxEvery, 5*time.Second)
+	def(&o.StepTimeout, o.JobTimeout)
 	def(&o.ExpireEvery, time.Minute)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/fingraph/fingraph/internal/aggregate"
+	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/models"
 )
 
@@ -24,6 +25,7 @@ var decoders = map[string]func(json.RawMessage) (river.JobArgs, error){
 	aggregate.RefreshJob{}.Kind():    decode[aggregate.RefreshJob],
 	aggregate.PollJob{}.Kind():       decode[aggregate.PollJob],
 	aggregate.WebhookJob{}.Kind():    decode[aggregate.WebhookJob],
+	statements.Job{}.Kind():          decode[statements.Job],
 }
 
 func decode[T river.JobArgs](raw json.RawMessage) (river.JobArgs, error) {

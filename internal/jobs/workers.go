@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/fingraph/fingraph/internal/aggregate"
+	"github.com/fingraph/fingraph/internal/statements"
 )
 
 // sweepJob is the periodic sweep (aggregate.Sweep).
@@ -63,6 +64,9 @@ func workers(agg *aggregate.Service, o Options) *river.Workers {
 	river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[sweepJob]) error {
 		return agg.Sweep(ctx, o.ActiveWithin)
 	}))
+	if o.Statements != nil {
+		river.AddWorker(w, &stepWorker{st: o.Statements, timeout: o.StepTimeout})
+	}
 	if o.Expirer != nil {
 		river.AddWorker(w, river.WorkFunc(func(ctx context.Context, _ *river.Job[expireJob]) error {
 			_, err := o.Expirer.ExpireDue(ctx)
@@ -106,3 +110,24 @@ func webhookRetryDelay(age time.Duration) time.Duration {
 	}
 	return 15 * time.Minute
 }
+
+// stepWorker runs statement upload steps, each its own job run, so one
+// run never holds more than one file's upload.
+type stepWorker struct {
+	river.WorkerDefaults[statements.Job]
+	st      Stepper
+	timeout time.Duration
+}
+
+// Work implements river.Worker: a step with more to do snoozes.
+func (w *stepWorker) Work(ctx context.Context, j *river.Job[statements.Job]) error {
+	err := w.st.Step(ctx, j.Args)
+	var again *statements.Again
+	if errors.As(err, &again) {
+		return river.JobSnooze(again.After)
+	}
+	return err
+}
+
+// Timeout implements river.Worker: an upload step may take minutes.
+func (w *stepWorker) Timeout(*river.Job[statements.Job]) time.Duration { return w.timeout }

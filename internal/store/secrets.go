@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"reflect"
 	"strings"
 
@@ -100,6 +101,10 @@ func (p *SecretsPlugin) sealRow(row any) error {
 		return p.sealState(&r.ProviderStateSealed, r.ProviderState, onboardingBinding(r))
 	case *models.WebhookEvent:
 		return p.sealState(&r.PayloadSealed, models.JSON(r.Payload), webhookBinding(r))
+	case *models.StatementUpload:
+		return p.sealState(&r.FraudSealed, r.Fraud, fraudBinding(r.ID, r.UserID))
+	case *models.StatementFile:
+		return p.sealContent(r)
 	case *models.Erasure:
 		if err := p.sealState(&r.ProviderStateSealed, r.ProviderState, erasureStateBinding(r.ID)); err != nil {
 			return err
@@ -147,6 +152,21 @@ func (p *SecretsPlugin) openRow(row any) error {
 			return fmt.Errorf("store: open payload of webhook event %s: %w", r.ID, err)
 		}
 		r.Payload = payload
+	case *models.StatementUpload:
+		fraud, err := p.openState(r.FraudSealed, fraudBinding(r.ID, r.UserID))
+		if err != nil {
+			return fmt.Errorf("store: open fraud analysis of upload %s: %w", r.ID, err)
+		}
+		r.Fraud = fraud
+	case *models.StatementFile:
+		if r.ContentSealed == nil {
+			return nil
+		}
+		content, err := p.ring.Open(*r.ContentSealed, fileBinding(r.UploadID, r.Position))
+		if err != nil {
+			return fmt.Errorf("store: open content of upload %s file %d: %w", r.UploadID, r.Position, err)
+		}
+		r.Content = content
 	case *models.OnboardingSession:
 		state, err := p.openState(r.ProviderStateSealed, onboardingBinding(r))
 		if err != nil {
@@ -217,6 +237,30 @@ func credentialsBinding(c *models.Credentials) secrets.Binding {
 // stateBinding binds the provider state document to its credentials row.
 func stateBinding(c *models.Credentials) secrets.Binding {
 	return secrets.Binding{Tenant: c.UserID, Table: "credentials", Column: "provider_state", RowID: c.ID}
+}
+
+// sealContent seals a statement file's content (NULL when none).
+func (p *SecretsPlugin) sealContent(f *models.StatementFile) error {
+	if len(f.Content) == 0 {
+		f.ContentSealed = nil
+		return nil
+	}
+	sealed, err := p.ring.Seal(f.Content, fileBinding(f.UploadID, f.Position))
+	if err != nil {
+		return fmt.Errorf("store: seal statement file: %w", err)
+	}
+	f.ContentSealed = &sealed
+	return nil
+}
+
+// fraudBinding binds an upload's fraud analysis to its row.
+func fraudBinding(id, userID string) secrets.Binding {
+	return secrets.Binding{Tenant: userID, Table: "statement_uploads", Column: "fraud", RowID: id}
+}
+
+// fileBinding binds a statement file's content to its row.
+func fileBinding(uploadID string, position int) secrets.Binding {
+	return secrets.Binding{Tenant: uploadID, Table: "statement_files", Column: "content", RowID: strconv.Itoa(position)}
 }
 
 // webhookBinding binds a delivery's payload to its row.
