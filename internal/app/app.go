@@ -24,6 +24,7 @@ import (
 	"github.com/fingraph/fingraph/internal/httpapi"
 	"github.com/fingraph/fingraph/internal/jobs"
 	"github.com/fingraph/fingraph/internal/onboarding"
+	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/playground"
 	"github.com/fingraph/fingraph/internal/sandbox"
@@ -52,9 +53,10 @@ type App struct {
 	// Statements runs statement uploads.
 	Statements *statements.Service
 
-	logger  *slog.Logger
-	agg     *aggregate.Service
-	closers []func() error
+	logger    *slog.Logger
+	agg       *aggregate.Service
+	closers   []func() error
+	reloaders []provider.CertificateReloader
 }
 
 // New opens the database, applies migrations and wires every dependency.
@@ -82,6 +84,7 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.maintainProviders(reg)
 	pub, err := a.startEvents(ctx)
 	if err != nil {
 		return err
@@ -92,8 +95,7 @@ func (a *App) build(ctx context.Context) error {
 	ob := onboarding.New(st, reg, agg, pub, onboarding.Options{PublicURL: a.Config.PublicURL,
 		ReturnURL: a.Config.ReturnURL, Opener: keys, Logger: a.logger})
 	a.Onboarding = ob
-	a.Statements = statements.New(st, reg, agg, statements.Options{FraudPollInterval: a.Config.FraudPollInterval,
-		Logger: a.logger})
+	a.Statements = statements.New(st, reg, agg, statements.Options{Logger: a.logger})
 	if err := a.startJobs(ctx, st, agg, ob); err != nil {
 		return err
 	}

@@ -3,7 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/fingraph/fingraph/internal/app"
@@ -34,6 +38,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	logger.Info("fingraph ready", "addr", ln.Addr().String(), "env", string(cfg.Env),
 		"database", string(a.DB.Dialect), "startup_ms", time.Since(started).Milliseconds())
 	printBanner(env, a, ln.Addr().String())
+	stopHUP := reloadOnHangup(a, logger)
+	defer stopHUP()
 	srv := app.NewHTTPServer(a.Handler, cfg.RequestTimeout)
 	err = app.Serve(ctx, srv, ln, cfg.ShutdownTimeout)
 	logger.Info("fingraph stopped")
@@ -51,4 +57,27 @@ func printBanner(env Env, a *app.App, addr string) {
 	fmt.Fprintf(env.Stdout, "  demo token: %s\n", a.DemoToken)
 	fmt.Fprintf(env.Stdout, "  try:        curl -s %s/graphql -H 'Authorization: Bearer %s' "+
 		"-H 'Content-Type: application/json' -d '{\"query\":\"{ __typename }\"}'\n", base, a.DemoToken)
+}
+
+// reloadOnHangup reloads provider client certificates on SIGHUP, the
+// usual signal after a certificate renewal.
+func reloadOnHangup(a *app.App, logger *slog.Logger) (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-hup:
+				if err := a.ReloadCertificates(); err != nil {
+					logger.Error("SIGHUP: certificate reload failed", "error", err.Error())
+				} else {
+					logger.Info("SIGHUP: certificates reloaded")
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { signal.Stop(hup); close(done) }
 }

@@ -52,10 +52,7 @@ type Config struct {
 	ReturnURL       string        // FINGRAPH_ONBOARDING_RETURN_URL: the UI page after a bank consent
 	MaxUploadBytes  int64         // FINGRAPH_MAX_UPLOAD_BYTES: cap of one multipart (upload) request
 	UploadTimeout   time.Duration // FINGRAPH_UPLOAD_TIMEOUT: deadline of an upload operation (one statement file upstream too)
-	// FraudPollInterval paces the polls of a statement upload's fraud
-	// analysis (FINGRAPH_FRAUD_POLL_INTERVAL).
-	FraudPollInterval time.Duration
-	MaxWebhookBytes   int64 // FINGRAPH_MAX_WEBHOOK_BYTES: cap of one provider webhook delivery
+	MaxWebhookBytes int64         // FINGRAPH_MAX_WEBHOOK_BYTES: cap of one provider webhook delivery
 
 	Secrets Secrets
 	Limits  Limits
@@ -141,26 +138,25 @@ func (e *Error) Error() string { return e.Var + ": " + e.Msg }
 func Load(getenv func(string) string, sections map[models.Provider]Section) (Config, error) {
 	r := NewReader(getenv)
 	c := Config{
-		Env:               Env(strings.ToLower(r.Str("FINGRAPH_ENV", string(EnvDevelopment)))),
-		Addr:              r.Str("FINGRAPH_ADDR", "127.0.0.1:8080"),
-		DataDir:           r.Str("FINGRAPH_DATA_DIR", "data"),
-		DatabaseURL:       r.Str("DATABASE_URL", ""),
-		LogLevel:          strings.ToLower(r.Str("FINGRAPH_LOG_LEVEL", "info")),
-		ShutdownTimeout:   r.Duration("FINGRAPH_SHUTDOWN_TIMEOUT", 30*time.Second),
-		RequestTimeout:    r.Duration("FINGRAPH_REQUEST_TIMEOUT", 10*time.Second),
-		MaxBodyBytes:      r.Int64("FINGRAPH_MAX_BODY_BYTES", 1<<20),
-		SandboxDelay:      r.Duration("FINGRAPH_SANDBOX_EXTRACTION_DELAY", 0),
-		SandboxHistory:    int(r.Int64("FINGRAPH_SANDBOX_HISTORY_DAYS", 730)),
-		SandboxLatency:    r.Duration("FINGRAPH_SANDBOX_LATENCY", 0),
-		SandboxDemo:       r.List("FINGRAPH_SANDBOX_DEMO", []string{"all"}),
-		E2EKeys:           r.Str("FINGRAPH_E2E_KEYS", ""),
-		SafelistFile:      r.Str("FINGRAPH_SAFELIST_FILE", ""),
-		PublicURL:         r.Str("FINGRAPH_PUBLIC_URL", ""),
-		ReturnURL:         r.Str("FINGRAPH_ONBOARDING_RETURN_URL", ""),
-		MaxUploadBytes:    r.Int64("FINGRAPH_MAX_UPLOAD_BYTES", 190_000_000),
-		UploadTimeout:     r.Duration("FINGRAPH_UPLOAD_TIMEOUT", 5*time.Minute),
-		FraudPollInterval: r.Duration("FINGRAPH_FRAUD_POLL_INTERVAL", 30*time.Second),
-		MaxWebhookBytes:   r.Int64("FINGRAPH_MAX_WEBHOOK_BYTES", 16<<20),
+		Env:             Env(strings.ToLower(r.Str("FINGRAPH_ENV", string(EnvDevelopment)))),
+		Addr:            r.Str("FINGRAPH_ADDR", "127.0.0.1:8080"),
+		DataDir:         r.Str("FINGRAPH_DATA_DIR", "data"),
+		DatabaseURL:     r.Str("DATABASE_URL", ""),
+		LogLevel:        strings.ToLower(r.Str("FINGRAPH_LOG_LEVEL", "info")),
+		ShutdownTimeout: r.Duration("FINGRAPH_SHUTDOWN_TIMEOUT", 30*time.Second),
+		RequestTimeout:  r.Duration("FINGRAPH_REQUEST_TIMEOUT", 10*time.Second),
+		MaxBodyBytes:    r.Int64("FINGRAPH_MAX_BODY_BYTES", 1<<20),
+		SandboxDelay:    r.Duration("FINGRAPH_SANDBOX_EXTRACTION_DELAY", 0),
+		SandboxHistory:  int(r.Int64("FINGRAPH_SANDBOX_HISTORY_DAYS", 730)),
+		SandboxLatency:  r.Duration("FINGRAPH_SANDBOX_LATENCY", 0),
+		SandboxDemo:     r.List("FINGRAPH_SANDBOX_DEMO", []string{"all"}),
+		E2EKeys:         r.Str("FINGRAPH_E2E_KEYS", ""),
+		SafelistFile:    r.Str("FINGRAPH_SAFELIST_FILE", ""),
+		PublicURL:       r.Str("FINGRAPH_PUBLIC_URL", ""),
+		ReturnURL:       r.Str("FINGRAPH_ONBOARDING_RETURN_URL", ""),
+		MaxUploadBytes:  r.Int64("FINGRAPH_MAX_UPLOAD_BYTES", 190_000_000),
+		UploadTimeout:   r.Duration("FINGRAPH_UPLOAD_TIMEOUT", 5*time.Minute),
+		MaxWebhookBytes: r.Int64("FINGRAPH_MAX_WEBHOOK_BYTES", 16<<20),
 		Secrets: Secrets{
 			MasterKey:         r.Str("FINGRAPH_MASTER_KEY", ""),
 			MasterKeyPrevious: r.Str("FINGRAPH_MASTER_KEY_PREVIOUS", ""),
@@ -422,9 +418,6 @@ func (c Config) validatePublic() error {
 	}
 	if c.UploadTimeout <= 0 {
 		return &Error{"FINGRAPH_UPLOAD_TIMEOUT", "must be positive"}
-	}
-	if c.FraudPollInterval <= 0 {
-		return &Error{"FINGRAPH_FRAUD_POLL_INTERVAL", "must be positive"}
 	}
 	if c.MaxWebhookBytes < 1024 {
 		return &Error{"FINGRAPH_MAX_WEBHOOK_BYTES", "must be at least 1024"}

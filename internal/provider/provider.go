@@ -208,3 +208,13 @@ func Serves(p Provider, q models.Product) bool {
 	}
 	return false
 }
+
+// CertificateReloader is a provider holding client certificates (mutual
+// TLS) that are renewed while the server runs.
+type CertificateReloader interface {
+	// WatchCertificates reloads changed certificate files until ctx ends,
+	// reporting failed reloads to onErr.
+	WatchCertificates(ctx context.Context, onErr func(error))
+	// ReloadCertificates re-reads them now (SIGHUP).
+	ReloadCertificates() error
+}

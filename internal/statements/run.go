@@ -120,7 +120,17 @@ func (s *Service) pollFraud(ctx context.Context, u *models.StatementUpload, up p
 	if err != nil || done {
 		return err
 	}
-	return &Again{After: s.opts.FraudPollInterval}
+	return &Again{After: s.fraudPace(up)}
+}
+
+// fraudPacer is a provider that says how often to poll its analysis.
+type fraudPacer interface{ FraudPollInterval() time.Duration }
+
+func (s *Service) fraudPace(up provider.StatementUploader) time.Duration {
+	if p, ok := up.(fraudPacer); ok && p.FraudPollInterval() > 0 {
+		return p.FraudPollInterval()
+	}
+	return s.opts.FraudPollInterval
 }
 
 // stepFailed records a provider failure of a step. A refusal (the

@@ -25,7 +25,8 @@ import (
 
 // Options tune the service; zero values take the defaults.
 type Options struct {
-	// FraudPollInterval paces the fraud analysis polls (default 30 s).
+	// FraudPollInterval paces the fraud analysis polls when the provider
+	// gives no pace of its own (default 30 s).
 	FraudPollInterval time.Duration
 	// FraudTimeout gives up waiting for the analysis (default 2 h); the
 	// upload then completes without it.

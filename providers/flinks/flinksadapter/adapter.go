@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/fingraph/fingraph/internal/apperr"
@@ -30,6 +31,9 @@ type Adapter struct {
 	pollTimeout   time.Duration
 	days          flinks.DaysOfTransactions
 	now           func() time.Time
+	// up is the Upload API part (statement uploads), nil without it;
+	// atomic because Close drops it while uploads may run.
+	up atomic.Pointer[uploads]
 }
 
 var (

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/fingraph/fingraph/internal/provider"
@@ -19,13 +22,27 @@ type Sim struct {
 	seed   int64
 	url    string
 	secret string
+	upload uploadFiles
+	tmpDir string // removed at Close: the certificates' directory without a DataDir
 }
+
+// uploadFiles are the Upload API settings of a sandbox.
+type uploadFiles struct {
+	url, cert, key, ca string
+}
+
+// uploadCertDir is the subdirectory of the data dir holding the Upload
+// API certificates of the sandbox.
+const uploadCertDir = "flinks-upload"
 
 var _ sandbox.Sim = (*Sim)(nil)
 
 // StartSim starts the Flinks simulator on o.Addr and points cfg at it;
 // its webhooks go to o.PublicURL/webhooks/flinks, signed with a secret
-// made for this run.
+// made for this run. Its Upload API listens on a free loopback port (the
+// server is its only client, and its certificate names 127.0.0.1), with a
+// client certificate written to o.DataDir/flinks-upload (a temporary
+// directory without a DataDir).
 func StartSim(cfg *Config, o sandbox.Options) (*Sim, error) {
 	o = o.WithDefaults()
 	var b [24]byte
@@ -44,9 +61,84 @@ func StartSim(cfg *Config, o sandbox.Options) (*Sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start flinks simulator: %w", err)
 	}
+	sim := &Sim{srv: srv, seed: o.Seed, url: url, secret: secret}
+	if err := sim.startUpload(o.DataDir); err != nil {
+		return nil, errors.Join(fmt.Errorf("start flinks upload simulator: %w", err), sim.Close())
+	}
 	cfg.BaseURL, cfg.CustomerID = url, ""
 	cfg.SecretKey, cfg.APIKey, cfg.WebhookSecret = flinkssim.DefaultSecretKey, flinkssim.DefaultAPIKey, secret
-	return &Sim{srv: srv, seed: o.Seed, url: url, secret: secret}, nil
+	cfg.UploadURL, cfg.UploadCert, cfg.UploadKey, cfg.UploadCA = sim.upload.url, sim.upload.cert, sim.upload.key, sim.upload.ca
+	cfg.UploadClientID, cfg.UploadClientSecret = flinkssim.DefaultUploadClientID, flinkssim.DefaultUploadClientSecret
+	cfg.APISecret = flinkssim.DefaultAPISecret
+	return sim, nil
+}
+
+// startUpload starts the Upload API listener and writes a client
+// certificate for it. The files are rewritten on every start: the
+// simulator's CA is made anew each run, so older ones would not verify.
+func (s *Sim) startUpload(dataDir string) error {
+	url, err := s.srv.StartUpload("127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	dir, err := s.certDir(dataDir)
+	if err != nil {
+		return err
+	}
+	certPEM, keyPEM, err := s.srv.IssueClientCertificate(flinkssim.ClientCertOptions{CommonName: "fingraph sandbox"})
+	if err != nil {
+		return fmt.Errorf("issue a client certificate: %w", err)
+	}
+	f := uploadFiles{url: url, cert: filepath.Join(dir, "client.pem"), key: filepath.Join(dir, "client.key"),
+		ca: filepath.Join(dir, "ca.pem")}
+	for _, w := range []struct {
+		path string
+		data []byte
+	}{{f.ca, s.srv.CACertPEM()}, {f.cert, certPEM}, {f.key, keyPEM}} {
+		if err := writePrivate(w.path, w.data); err != nil {
+			return err
+		}
+	}
+	s.upload = f
+	return nil
+}
+
+// certDir returns the private (0700) directory of the certificates.
+func (s *Sim) certDir(dataDir string) (string, error) {
+	if dataDir == "" {
+		dir, err := os.MkdirTemp("", "fingraph-flinks-upload-")
+		if err != nil {
+			return "", err
+		}
+		s.tmpDir = dir
+		return dir, nil
+	}
+	dir := filepath.Join(dataDir, uploadCertDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	// MkdirAll leaves an existing directory's mode alone.
+	return dir, os.Chmod(dir, 0o700)
+}
+
+// writePrivate writes a 0600 file through a temporary one and a rename,
+// so a reader (the certificate watcher) never sees half a file.
+func writePrivate(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*") // CreateTemp makes 0600 files
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	return nil
 }
 
 // Server returns the simulator itself.
@@ -58,16 +150,43 @@ func (s *Sim) WebhookSecret() string { return s.secret }
 // Provider implements sandbox.Sim.
 func (s *Sim) Provider() models.Provider { return models.ProviderFlinks }
 
-// Close implements sandbox.Sim.
-func (s *Sim) Close() error { return s.srv.Close() }
+// Close implements sandbox.Sim. The certificates of a DataDir stay (the
+// next start rewrites them); a temporary directory goes.
+func (s *Sim) Close() error {
+	err := s.srv.Close()
+	if s.tmpDir != "" {
+		err = errors.Join(err, os.RemoveAll(s.tmpDir))
+	}
+	return err
+}
 
-// Describe implements sandbox.Sim.
+// uploadHint uploads a PDF statement through the server's GraphQL
+// multipart endpoint (the GraphQL multipart request spec); the
+// Authorization header is in double quotes so the shell expands $TOKEN.
+const uploadHint = `Upload a statement: curl http://127.0.0.1:8080/graphql -H "Authorization: Bearer $TOKEN" -H 'GraphQL-Require-Preflight: 1' ` +
+	`-F operations='{"query":"mutation($f:[Upload!]!){uploadStatements(files:$f){id status}}","variables":{"f":[null]}}' ` +
+	`-F map='{"0":["variables.f.0"]}' -F 0=@statement.pdf`
+
+// Describe implements sandbox.Sim. The secrets it prints are the
+// simulator's defaults and this run's, worthless elsewhere.
 func (s *Sim) Describe() sandbox.Endpoint {
 	return sandbox.Endpoint{Name: "flinks", BaseURL: s.url, Settings: map[string]string{
-		"FLINKS_BASE_URL": s.url, "FLINKS_SECRET_KEY": flinkssim.DefaultSecretKey, "FLINKS_API_KEY": flinkssim.DefaultAPIKey,
-		"FLINKS_WEBHOOK_SECRET": s.secret,
+		"FLINKS_BASE_URL":             s.url,
+		"FLINKS_SECRET_KEY":           flinkssim.DefaultSecretKey,
+		"FLINKS_API_KEY":              flinkssim.DefaultAPIKey,
+		"FLINKS_WEBHOOK_SECRET":       s.secret,
+		"FLINKS_UPLOAD_URL":           s.upload.url,
+		"FLINKS_UPLOAD_CLIENT_ID":     flinkssim.DefaultUploadClientID,
+		"FLINKS_UPLOAD_CLIENT_SECRET": flinkssim.DefaultUploadClientSecret,
+		"FLINKS_UPLOAD_CERT":          s.upload.cert,
+		"FLINKS_UPLOAD_KEY":           s.upload.key,
+		"FLINKS_UPLOAD_CA":            s.upload.ca,
+		"FLINKS_API_SECRET":           flinkssim.DefaultAPISecret,
 	}, Hints: []string{"Connect page: " + s.srv.ConnectURL("http://127.0.0.1:8080/") +
-		" (user " + flinkssim.UserGreatdayNoMFA + ", password " + flinkssim.TestPassword + ")"}}
+		" (user " + flinkssim.UserGreatdayNoMFA + ", password " + flinkssim.TestPassword + ")",
+		uploadHint,
+		"Statements named with \"" + flinkssim.FraudNameMarker + "\" (or containing " + flinkssim.FraudContentMarker +
+			") get fraud signals in the analysis"}}
 }
 
 // DemoLinks implements sandbox.Sim: a FlinksCapital login whose LoginId
