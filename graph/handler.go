@@ -1,7 +1,13 @@
 package graph
 
 import (
+	"context"
 	"log/slog"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	coderws "github.com/coder/websocket"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -30,6 +36,25 @@ type HandlerOptions struct {
 	// MaxUploadBytes caps a multipart (upload) request; 0 turns uploads
 	// off.
 	MaxUploadBytes int64
+	// Streams, when set, serves subscriptions over WebSocket and SSE.
+	Streams *StreamOptions
+}
+
+// StreamOptions configure the subscription transports.
+type StreamOptions struct {
+	// Init authenticates a WebSocket's connection_init payload and returns
+	// the connection's context (which should end when the token expires);
+	// Closed is called when that connection ends.
+	Init   func(ctx context.Context, payload transport.InitPayload) (context.Context, error)
+	Closed func(ctx context.Context)
+	// OriginPatterns are the browser origins (host patterns, as in
+	// CORS) allowed to open a WebSocket from another origin.
+	OriginPatterns []string
+	// KeepAlive is the interval of keep-alive messages (default 20 s).
+	KeepAlive time.Duration
+	// Fresh returns ctx with fresh data loaders: each event of a
+	// subscription is read anew, never from an earlier event's cache.
+	Fresh func(ctx context.Context) context.Context
 }
 
 // NewHandler builds the GraphQL executor explicitly with handler.New (never
@@ -41,6 +66,9 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	if o.Streams != nil { // before POST, which would claim an SSE request
+		addStreams(srv, o.Streams)
+	}
 	srv.AddTransport(gqlhttp.GET{})
 	if o.MaxUploadBytes > 0 { // before POST, which claims every other POST
 		srv.AddTransport(gqlhttp.Multipart{MaxUploadSize: o.MaxUploadBytes, MaxMemory: 1 << 20})
@@ -65,4 +93,40 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	srv.SetErrorPresenter(ErrorPresenter(o.Logger, o.Suggestions))
 	srv.SetRecoverFunc(RecoverFunc(o.Logger))
 	return srv
+}
+
+// addStreams registers graphql-transport-ws over WebSocket and graphql-sse
+// (distinct connections mode).
+func addStreams(srv *handler.Server, o *StreamOptions) {
+	if o.KeepAlive <= 0 {
+		o.KeepAlive = 20 * time.Second
+	}
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: o.KeepAlive})
+	srv.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+			OriginPatterns: o.OriginPatterns}},
+		InitTimeout:           10 * time.Second,
+		KeepAlivePingInterval: o.KeepAlive,
+		PingPongInterval:      o.KeepAlive,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			ctx, err := o.Init(ctx, p)
+			return ctx, nil, err
+		},
+		CloseFunc: func(ctx context.Context, _ int) {
+			if o.Closed != nil {
+				o.Closed(ctx)
+			}
+		},
+	})
+	if o.Fresh != nil {
+		srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+			if !graphql.HasOperationContext(ctx) {
+				return next(ctx)
+			}
+			if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+				ctx = o.Fresh(ctx)
+			}
+			return next(ctx)
+		})
+	}
 }

@@ -7,6 +7,7 @@ package graph
 import (
 	"github.com/fingraph/fingraph/internal/finance"
 	"github.com/fingraph/fingraph/internal/onboarding"
+	"github.com/fingraph/fingraph/internal/realtime"
 	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/users"
 )
@@ -18,4 +19,5 @@ type Resolver struct {
 	Finance    *finance.Service
 	Onboarding *onboarding.Service
 	Statements *statements.Service
+	Realtime   *realtime.Service
 }

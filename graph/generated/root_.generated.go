@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	StatementFile() StatementFileResolver
 	StatementUpload() StatementUploadResolver
+	Subscription() SubscriptionResolver
 	Viewer() ViewerResolver
 }
 
@@ -573,9 +574,21 @@ type ComplexityRoot struct {
 		Tag           func(childComplexity int) int
 	}
 
+	Subscription struct {
+		CredentialsUpdated       func(childComplexity int, id string) int
+		OnboardingSessionUpdated func(childComplexity int, id string) int
+		SyncCompleted            func(childComplexity int) int
+	}
+
 	Summary struct {
 		ByCurrency func(childComplexity int) int
 		ByProduct  func(childComplexity int) int
+	}
+
+	SyncCompleted struct {
+		At          func(childComplexity int) int
+		Credentials func(childComplexity int) int
+		Product     func(childComplexity int) int
 	}
 
 	Transfer struct {
@@ -2848,6 +2861,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatementUpload.Tag(childComplexity), true
 
+	case "Subscription.credentialsUpdated":
+		if e.ComplexityRoot.Subscription.CredentialsUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_credentialsUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CredentialsUpdated(childComplexity, args["id"].(string)), true
+	case "Subscription.onboardingSessionUpdated":
+		if e.ComplexityRoot.Subscription.OnboardingSessionUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_onboardingSessionUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.OnboardingSessionUpdated(childComplexity, args["id"].(string)), true
+	case "Subscription.syncCompleted":
+		if e.ComplexityRoot.Subscription.SyncCompleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.SyncCompleted(childComplexity), true
+
 	case "Summary.byCurrency":
 		if e.ComplexityRoot.Summary.ByCurrency == nil {
 			break
@@ -2860,6 +2902,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Summary.ByProduct(childComplexity), true
+
+	case "SyncCompleted.at":
+		if e.ComplexityRoot.SyncCompleted.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncCompleted.At(childComplexity), true
+	case "SyncCompleted.credentials":
+		if e.ComplexityRoot.SyncCompleted.Credentials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncCompleted.Credentials(childComplexity), true
+	case "SyncCompleted.product":
+		if e.ComplexityRoot.SyncCompleted.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncCompleted.Product(childComplexity), true
 
 	case "Transfer.beneficiary":
 		if e.ComplexityRoot.Transfer.Beneficiary == nil {
@@ -3001,6 +3062,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithUnmarshalerMap(ctx, inputUnmarshalMap)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -3965,6 +4043,34 @@ extend type Mutation {
   (node or me.statementUploads) for progress.
   """
   uploadStatements(files: [Upload!]!, tag: String, clientName: String): StatementUpload!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/subscriptions.graphqls", Input: `# Subscriptions: pushed changes, so a UI need not poll. Over WebSocket
+# (graphql-transport-ws; the token goes in connection_init's payload as
+# "Authorization": "Bearer ...") or Server-Sent Events (graphql-sse,
+# distinct connections; the token in the Authorization header). An event
+# carries the object as it is now, read with the subscriber's rights; a
+# stream ends when the token expires.
+
+type Subscription {
+  """
+  The credentials each time their status or the sync state of one of their
+  products changes. Ends when they are deleted. An unknown or foreign id
+  is NOT_FOUND.
+  """
+  credentialsUpdated(id: ID!): Credentials!
+  "Each product of the viewer's credentials that has just been fetched: refetch exactly that."
+  syncCompleted: SyncCompleted!
+  "The onboarding session each time it moves."
+  onboardingSessionUpdated(id: ID!): OnboardingSession!
+}
+
+"A product of a credentials that is now fresh in the cache."
+type SyncCompleted {
+  credentials: Credentials!
+  product: ProductKind!
+  "When the fetch finished."
+  at: DateTime!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/users.graphqls", Input: `"A role granted by the bearer token's ` + "`" + `roles` + "`" + ` claim."
@@ -5042,6 +5148,18 @@ func (ec *executionContext) childFields_Summary(ctx context.Context, field graph
 		return ec.fieldContext_Summary_byProduct(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Summary", field.Name)
+}
+
+func (ec *executionContext) childFields_SyncCompleted(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "credentials":
+		return ec.fieldContext_SyncCompleted_credentials(ctx, field)
+	case "product":
+		return ec.fieldContext_SyncCompleted_product(ctx, field)
+	case "at":
+		return ec.fieldContext_SyncCompleted_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncCompleted", field.Name)
 }
 
 func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -362,6 +362,9 @@ type Skill struct {
 	Steps []OnboardingStepDefinition `json:"steps"`
 }
 
+type Subscription struct {
+}
+
 // Totals of cached data, per currency and per product type.
 type Summary struct {
 	ByCurrency []CurrencyTotal `json:"byCurrency"`

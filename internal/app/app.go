@@ -24,10 +24,11 @@ import (
 	"github.com/fingraph/fingraph/internal/httpapi"
 	"github.com/fingraph/fingraph/internal/jobs"
 	"github.com/fingraph/fingraph/internal/onboarding"
-	"github.com/fingraph/fingraph/internal/provider"
-	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/playground"
+	"github.com/fingraph/fingraph/internal/provider"
+	"github.com/fingraph/fingraph/internal/realtime"
 	"github.com/fingraph/fingraph/internal/sandbox"
+	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/internal/users"
 )
@@ -197,7 +198,9 @@ func (a *App) verifier() (auth.Verifier, *auth.DevKey, error) {
 }
 
 func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob *onboarding.Service, jwks http.Handler, safelist graph.Safelist) http.Handler {
-	resolver := &graph.Resolver{Users: users.New(st), Finance: fin, Onboarding: ob, Statements: a.Statements}
+	rt := realtime.New(a.Events, fin, realtime.Options{MaxSubscriptions: a.Config.MaxSubscriptions,
+		MaxConnections: a.Config.MaxConnections})
+	resolver := &graph.Resolver{Users: users.New(st), Finance: fin, Onboarding: ob, Statements: a.Statements, Realtime: rt}
 	l := a.Config.Limits
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection:  a.Config.Introspection,
@@ -208,6 +211,7 @@ func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob 
 		Suggestions:    l.Suggestions,
 		Safelist:       safelist,
 		MaxUploadBytes: a.Config.MaxUploadBytes,
+		Streams:        a.streamOptions(v, rt, fin),
 	})
 	return httpapi.New(httpapi.Deps{
 		GraphQL:            fin.Middleware(gql),
@@ -224,6 +228,7 @@ func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob 
 		OnboardingCallback: ob.CallbackHandler(),
 		Webhooks:           a.agg,
 		MaxWebhookBytes:    a.Config.MaxWebhookBytes,
+		CORSOrigins:        a.Config.CORSOrigins,
 	})
 }
 

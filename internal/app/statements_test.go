@@ -70,7 +70,7 @@ type uploadView struct {
 			Results []struct {
 				DocumentType string
 				Signals      []struct {
-					Type      string
+					Type       string
 					PageNumber int
 				}
 			}

@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 )
 
 // Role is a coarse authorization role carried in the token's "roles" claim.
@@ -50,6 +51,9 @@ type Principal struct {
 	// Roles holds the recognised roles; it is never empty for a verified
 	// token (no valid role means RoleUser).
 	Roles []Role
+	// ExpiresAt is when the token stops being valid (zero: never, for
+	// principals not made from a token); long-lived streams end then.
+	ExpiresAt time.Time
 }
 
 // Has reports whether the principal holds role r. A nil principal holds none.

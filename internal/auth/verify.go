@@ -184,7 +184,7 @@ func (v *jwtVerifier) principal(c jwt.Claims, rolesRaw json.RawMessage) (*Princi
 	if err != nil {
 		return nil, err
 	}
-	return &Principal{UserID: c.Subject, Roles: roles}, nil
+	return &Principal{UserID: c.Subject, Roles: roles, ExpiresAt: c.Expiry.Time()}, nil
 }
 
 // claimReason maps go-jose validation errors to stable reasons.

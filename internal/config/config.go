@@ -51,8 +51,15 @@ type Config struct {
 	PublicURL       string        // FINGRAPH_PUBLIC_URL: how browsers and providers reach this server
 	ReturnURL       string        // FINGRAPH_ONBOARDING_RETURN_URL: the UI page after a bank consent
 	MaxUploadBytes  int64         // FINGRAPH_MAX_UPLOAD_BYTES: cap of one multipart (upload) request
-	UploadTimeout   time.Duration // FINGRAPH_UPLOAD_TIMEOUT: deadline of an upload operation (one statement file upstream too)
-	MaxWebhookBytes int64         // FINGRAPH_MAX_WEBHOOK_BYTES: cap of one provider webhook delivery
+	// CORSOrigins are the browser origins allowed to call the API from
+	// another origin (FINGRAPH_CORS_ORIGINS): exact origins, one "*" in a
+	// host or port allowed; none by default in production, localhost in
+	// development.
+	CORSOrigins []string
+	// Streams bound what one user may hold open per replica.
+	MaxSubscriptions, MaxConnections int
+	UploadTimeout                    time.Duration // FINGRAPH_UPLOAD_TIMEOUT: deadline of an upload operation (one statement file upstream too)
+	MaxWebhookBytes                  int64         // FINGRAPH_MAX_WEBHOOK_BYTES: cap of one provider webhook delivery
 
 	Secrets Secrets
 	Limits  Limits
@@ -198,6 +205,13 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 	c.Introspection = r.Bool("FINGRAPH_INTROSPECTION", c.Env != EnvProduction)
 	c.Limits.Suggestions = r.Bool("FINGRAPH_SUGGESTIONS", c.Env != EnvProduction)
 	c.Sandbox = r.Bool("FINGRAPH_SANDBOX", c.Env != EnvProduction)
+	var devOrigins []string
+	if c.Env != EnvProduction {
+		devOrigins = []string{"http://localhost:*", "http://127.0.0.1:*"}
+	}
+	c.CORSOrigins = r.List("FINGRAPH_CORS_ORIGINS", devOrigins)
+	c.MaxSubscriptions = int(r.Int64("FINGRAPH_MAX_SUBSCRIPTIONS", 50))
+	c.MaxConnections = int(r.Int64("FINGRAPH_MAX_CONNECTIONS", 10))
 	if c.PublicURL == "" {
 		c.PublicURL = "http://" + c.Addr
 	}
@@ -419,6 +433,12 @@ func (c Config) validatePublic() error {
 	if c.UploadTimeout <= 0 {
 		return &Error{"FINGRAPH_UPLOAD_TIMEOUT", "must be positive"}
 	}
+	if err := checkOrigins(c.CORSOrigins); err != nil {
+		return &Error{"FINGRAPH_CORS_ORIGINS", err.Error()}
+	}
+	if c.MaxSubscriptions < 1 || c.MaxConnections < 1 {
+		return &Error{"FINGRAPH_MAX_SUBSCRIPTIONS", "and FINGRAPH_MAX_CONNECTIONS must be at least 1"}
+	}
 	if c.MaxWebhookBytes < 1024 {
 		return &Error{"FINGRAPH_MAX_WEBHOOK_BYTES", "must be at least 1024"}
 	}
@@ -430,6 +450,23 @@ func CheckHTTPURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("must be an http(s) URL, not %q", s)
+	}
+	return nil
+}
+
+// checkOrigins accepts "*" or origins as browsers send them:
+// scheme://host[:port], no path, at most one "*".
+func checkOrigins(list []string) error {
+	for _, o := range list {
+		if o == "*" {
+			continue
+		}
+		probe := strings.Replace(strings.Replace(o, ":*", ":1", 1), "*", "x", 1) // a wildcard port or label
+		u, err := url.Parse(probe)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") ||
+			u.RawQuery != "" || strings.Count(o, "*") > 1 {
+			return fmt.Errorf("%q is not an origin like https://app.example.com", o)
+		}
 	}
 	return nil
 }

@@ -27,6 +27,9 @@ func TestDefaults(t *testing.T) {
 	if c.MaxBodyBytes != 1<<20 || c.RequestTimeout != 10*time.Second {
 		t.Errorf("limits: %d %v", c.MaxBodyBytes, c.RequestTimeout)
 	}
+	if len(c.CORSOrigins) != 2 || c.CORSOrigins[0] != "http://localhost:*" {
+		t.Errorf("development CORS origins: %v", c.CORSOrigins)
+	}
 }
 
 func TestProductionDefaults(t *testing.T) {
@@ -38,8 +41,8 @@ func TestProductionDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Introspection || c.Sandbox || c.Dev() || c.SQLitePath() != "" {
-		t.Errorf("production must default to no introspection, no sandbox: %+v", c)
+	if c.Introspection || c.Sandbox || c.Dev() || c.SQLitePath() != "" || len(c.CORSOrigins) != 0 {
+		t.Errorf("production must default to no introspection, no sandbox, no CORS origin: %+v", c)
 	}
 }
 
@@ -73,6 +76,8 @@ func TestInvalid(t *testing.T) {
 		{"unknown cache product", map[string]string{"FINGRAPH_CACHE_TTLS": "stocks=5m"}, "FINGRAPH_CACHE_TTLS"},
 		{"zero cache ttl", map[string]string{"FINGRAPH_CACHE_TTL": "0s"}, "FINGRAPH_CACHE_TTL"},
 		{"zero depth", map[string]string{"FINGRAPH_MAX_DEPTH": "0"}, "FINGRAPH_MAX_DEPTH"},
+		{"origin with a path", map[string]string{"FINGRAPH_CORS_ORIGINS": "https://app.example.com/ui"}, "FINGRAPH_CORS_ORIGINS"},
+		{"origin without scheme", map[string]string{"FINGRAPH_CORS_ORIGINS": "app.example.com"}, "FINGRAPH_CORS_ORIGINS"},
 		{"burst below max cost", map[string]string{"FINGRAPH_MAX_COST": "5000", "FINGRAPH_RATE_BURST": "100"}, "FINGRAPH_RATE_BURST"},
 	}
 	for _, tt := range tests {

@@ -37,6 +37,11 @@ type Deps struct {
 	// MaxWebhookBytes caps one.
 	Webhooks        WebhookIntake
 	MaxWebhookBytes int64
+	// CORSOrigins may call /graphql from another origin (none: same
+	// origin only).
+	CORSOrigins []string
+	// Schema, when set, serves the schema as SDL at /graphql/schema.graphql.
+	Schema http.Handler
 }
 
 // New returns the root handler.
@@ -47,7 +52,10 @@ func New(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("GET /readyz", readyz(d.Ready, d.Logger))
-	mux.Handle("/graphql", graphqlChain(d))
+	mux.Handle("/graphql", withCORS(d.CORSOrigins, graphqlChain(d)))
+	if d.Schema != nil {
+		mux.Handle("GET /graphql/schema.graphql", withCORS(d.CORSOrigins, d.Schema))
+	}
 	if d.Playground != nil {
 		mux.Handle("GET /{$}", d.Playground)
 	}
@@ -68,12 +76,25 @@ func New(d Deps) http.Handler {
 
 // graphqlChain orders the GraphQL middleware: method check first (cheap),
 // then authentication (no work for anonymous callers), then the body cap,
-// then the per-operation deadline.
+// then the per-operation deadline. Streams differ: a WebSocket
+// authenticates in its connection_init message (browsers cannot set
+// headers on an upgrade), and no stream has a deadline.
 func graphqlChain(d Deps) http.Handler {
 	h := withTimeout(d.RequestTimeout, d.UploadTimeout, d.GraphQL)
 	h = limitBody(d.MaxBodyBytes, d.MaxUploadBytes, h)
 	h = authenticate(d.Verifier, d.Logger, h)
-	return allowMethods(h, http.MethodGet, http.MethodPost)
+	sse := authenticate(d.Verifier, d.Logger, limitBody(d.MaxBodyBytes, d.MaxUploadBytes, unbounded(d.GraphQL)))
+	ws := unbounded(d.GraphQL)
+	return allowMethods(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case isWebSocket(r):
+			ws.ServeHTTP(w, r)
+		case isEventStream(r):
+			sse.ServeHTTP(w, r)
+		default:
+			h.ServeHTTP(w, r)
+		}
+	}), http.MethodGet, http.MethodPost)
 }
 
 func healthz(w http.ResponseWriter, _ *http.Request) {

@@ -63,6 +63,10 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the real writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// Flush passes flushes through: Server-Sent Events look for an
+// http.Flusher by type assertion, not through Unwrap.
+func (s *statusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
+
 // accessLog logs one line per request: method, path without the query
 // string (GET queries and variables may carry personal data), status, size
 // and duration. Never bodies, headers or tokens.

@@ -3,8 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
