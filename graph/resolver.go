@@ -3,6 +3,7 @@
 package graph
 
 //go:generate go tool gqlgen generate
+//go:generate go run ../internal/cmd/schemadump -o ../schema.graphql
 
 import (
 	"github.com/fingraph/fingraph/internal/finance"

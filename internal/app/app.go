@@ -229,6 +229,7 @@ func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob 
 		Webhooks:           a.agg,
 		MaxWebhookBytes:    a.Config.MaxWebhookBytes,
 		CORSOrigins:        a.Config.CORSOrigins,
+		Schema:             a.schemaHandler(),
 	})
 }
 
@@ -241,4 +242,13 @@ func loadSafelist(path string) (graph.Safelist, error) {
 		return nil, fmt.Errorf("FINGRAPH_SAFELIST_FILE: %w", err)
 	}
 	return graph.ParseSafelist(b)
+}
+
+// schemaHandler serves the schema as SDL where introspection is on (the
+// same rule: a production server does not publish its schema).
+func (a *App) schemaHandler() http.Handler {
+	if !a.Config.Introspection {
+		return nil
+	}
+	return graph.SDLHandler(graph.PublicSchema())
 }

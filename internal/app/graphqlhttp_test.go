@@ -3,8 +3,11 @@ package app_test
 import (
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/fingraph/fingraph/migrations"
 )
 
 const (
@@ -184,4 +187,20 @@ func TestHealth(t *testing.T) {
 			t.Errorf("readyz with the database closed = %d", res.status)
 		}
 	})
+}
+
+// TestSchemaFile: the committed schema.graphql is what the server serves
+// at /graphql/schema.graphql with introspection on; with it off, nothing.
+func TestSchemaFile(t *testing.T) {
+	committed, err := os.ReadFile("../../schema.graphql")
+	check(t, err)
+	s := newServer(t, migrations.SQLite, nil)
+	r := s.do(t, http.MethodGet, "/graphql/schema.graphql", "", nil)
+	if r.status != http.StatusOK || !strings.HasSuffix(string(committed), r.body) || !strings.Contains(r.body, "type Subscription") {
+		t.Fatalf("served schema (%d) differs from schema.graphql; run go generate ./...", r.status)
+	}
+	off := newServer(t, migrations.SQLite, map[string]string{"FINGRAPH_INTROSPECTION": "false"})
+	if r := off.do(t, http.MethodGet, "/graphql/schema.graphql", "", nil); r.status == http.StatusOK {
+		t.Fatal("the schema is served with introspection off")
+	}
 }
