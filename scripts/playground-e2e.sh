@@ -142,6 +142,11 @@ fi
 export PLAYGROUND_E2E_SCREENSHOT="${PLAYGROUND_E2E_SCREENSHOT:-${TMPDIR:-/tmp}/fingraph-playground-e2e.png}"
 status=0
 (cd "$e2e" && TMPDIR="$tmp" node check.mjs "$base/") || status=$?
+if [[ "$status" -eq 0 ]]; then
+	# A frontend on another origin (CORS, WebSocket) and subscriptions
+	# in the playground.
+	(cd "$e2e" && TMPDIR="$tmp" node streams.mjs "$base/") || status=$?
+fi
 if [[ "$status" -ne 0 ]]; then
 	server_log
 	log "FAILED (exit $status)"

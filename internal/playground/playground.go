@@ -15,7 +15,9 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -129,7 +131,7 @@ func Handler(endpoint string, opts Options) http.Handler {
 			gqlplayground.WithGraphiqlFetcherHeaders(auth),
 		)
 	}
-	page := gqlplayground.Handler(title, endpoint, gopts...)
+	page, err := render(gqlplayground.Handler(title, endpoint, gopts...))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -141,8 +143,24 @@ func Handler(endpoint string, opts Options) http.Handler {
 		h.Set("Cache-Control", "no-store")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
-		page.ServeHTTP(w, r)
+		if err != nil {
+			http.Error(w, "the playground page could not be built", http.StatusInternalServerError)
+			return
+		}
+		h.Set("Content-Type", "text/html; charset=UTF-8")
+		_, _ = w.Write(page)
 	})
+}
+
+// render runs gqlgen's page handler once and adds the default tabs: the
+// page depends only on the options, so it is built at start.
+func render(h http.Handler) ([]byte, error) {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	if rec.Code != http.StatusOK {
+		return nil, fmt.Errorf("playground: gqlgen's page answered %d", rec.Code)
+	}
+	return injectTabs(rec.Body.Bytes(), DefaultTabs)
 }
 
 // Assets serves the embedded GraphiQL, React and ReactDOM files. It expects
