@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/events"
@@ -40,13 +41,17 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 	if known && !s.serves(creds.Provider, p) {
 		return nil // a product the provider has not: empty, not an error
 	}
+	var rec *models.SyncRecord
 	if !force {
-		rec, err := s.syncRecord(ctx, creds.ID, p)
-		if err != nil {
+		var err error
+		if rec, err = s.syncRecord(ctx, creds.ID, p); err != nil {
 			return err
 		}
 		if s.fresh(rec) {
 			return nil
+		}
+		if s.recentFailure(rec) {
+			return s.staleError(p, rec, rec.ErrorCode, errRecentFailure)
 		}
 	}
 	if parent := info.Parent; parent != "" {
@@ -54,7 +59,13 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 			return s.parentFailed(ctx, creds, p, err)
 		}
 	}
-	return s.flight(ctx, creds, p, force)
+	return s.flight(ctx, creds, p, force, rec)
+}
+
+// recentFailure reports a fetch that failed within FailureMemory: readers
+// share that failure instead of asking the provider again at once.
+func (s *Service) recentFailure(rec *models.SyncRecord) bool {
+	return rec != nil && rec.Status == store.SyncError && s.now().Sub(rec.AttemptedAt) < s.opts.FailureMemory
 }
 
 // bundled reports whether fetching product q of provider p fetches all of
@@ -101,7 +112,10 @@ func (s *Service) parentFailed(ctx context.Context, creds *models.Credentials, p
 // it until their own context ends. The fetch runs detached from the first
 // caller's cancellation, bounded by FetchTimeout, because the others
 // share its result.
-func (s *Service) flight(ctx context.Context, creds *models.Credentials, p models.Product, force bool) error {
+//
+// A reader with cached rows (rec) waits at most FetchBudget: then it gets
+// them marked stale, and the fetch still completes for the next reader.
+func (s *Service) flight(ctx context.Context, creds *models.Credentials, p models.Product, force bool, rec *models.SyncRecord) error {
 	key := creds.ID + "/" + string(p)
 	if s.bundled(creds.Provider, p) { // one fetch brings every product
 		key = creds.ID + "/bundle"
@@ -115,9 +129,17 @@ func (s *Service) flight(ctx context.Context, creds *models.Credentials, p model
 		defer cancel()
 		return nil, s.acrossReplicas(fctx, &c, p, key, func() error { return s.sync(fctx, &c, p, force) })
 	})
+	var budget <-chan time.Time
+	if rec != nil && rec.FetchedAt != nil {
+		t := time.NewTimer(s.opts.FetchBudget)
+		defer t.Stop()
+		budget = t.C
+	}
 	select {
 	case r := <-ch:
 		return r.Err
+	case <-budget:
+		return s.staleError(p, rec, provider.CodeTimeout, errSlowRefresh)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -132,6 +154,9 @@ func (s *Service) sync(ctx context.Context, creds *models.Credentials, p models.
 	}
 	if !force && s.fresh(rec) {
 		return nil
+	}
+	if !force && s.recentFailure(rec) { // a fetch that just failed, shared
+		return s.staleError(p, rec, rec.ErrorCode, errRecentFailure)
 	}
 	prov, err := s.reg.Get(creds.Provider)
 	if err != nil {

@@ -332,3 +332,58 @@ func TestUpstreamBodyNeverInErrors(t *testing.T) {
 		}
 	})
 }
+
+// TestEnsureRemembersAFailureBriefly: readers right after a failed fetch
+// share it (and the cached rows) without asking the provider again; after
+// FailureMemory they ask again.
+func TestEnsureRemembersAFailureBriefly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, envOpts{agg: aggregate.Options{FailureMemory: 10 * time.Second}})
+		c := e.link(userA, "testbank", "")
+		e.ensure(c, models.ProductAccounts)
+		e.clock.Advance(time.Hour)
+		check(t, e.sim.InjectFault(pathAccount, flankssim.Fault{Kind: flankssim.FaultServerError, Status: 503, Times: 100}))
+		before := e.sim.Requests(pathAccount)
+		for range 5 {
+			if se := staleErr(t, e.svc.Ensure(e.ctx, c, models.ProductAccounts)); !se.Stale() {
+				t.Fatal("the cached rows are not served")
+			}
+		}
+		if n := e.sim.Requests(pathAccount) - before; n != 1 {
+			t.Fatalf("%d upstream calls for 5 reads within the failure memory", n)
+		}
+		e.clock.Advance(11 * time.Second)
+		staleErr(t, e.svc.Ensure(e.ctx, c, models.ProductAccounts))
+		if n := e.sim.Requests(pathAccount) - before; n != 2 {
+			t.Fatalf("%d upstream calls; the provider should be asked again after the memory", n)
+		}
+	})
+}
+
+// TestEnsureSlowProviderServesCache: with cached rows, a reader waits at
+// most FetchBudget for a hanging provider, then gets the rows marked
+// stale; the refresh completes in the background.
+func TestEnsureSlowProviderServesCache(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, envOpts{agg: aggregate.Options{FetchBudget: 100 * time.Millisecond}})
+		c := e.link(userA, "testbank", "")
+		e.ensure(c, models.ProductAccounts)
+		e.clock.Advance(time.Hour)
+		e.sim.SetLatency(time.Second)
+		se := staleErr(t, e.svc.Ensure(e.ctx, c, models.ProductAccounts))
+		if !se.Stale() || se.Code != provider.CodeTimeout {
+			t.Fatalf("a slow refresh: %+v", se)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for e.syncRecord(c, models.ProductAccounts).FetchedAt.Before(e.clock.Now()) {
+			if time.Now().After(deadline) {
+				t.Fatal("the background refresh never finished")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		e.sim.SetLatency(0)
+		if err := e.svc.Ensure(e.ctx, c, models.ProductAccounts); err != nil {
+			t.Fatalf("after the refresh: %v", err)
+		}
+	})
+}

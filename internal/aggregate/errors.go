@@ -67,3 +67,11 @@ func (e *StaleError) Stale() bool { return e.FetchedAt != nil }
 // errFetchedElsewhere is the cause of a failure shared from another
 // replica's fetch: its own cause stayed there.
 var errFetchedElsewhere = errors.New("aggregate: the fetch failed on another replica")
+
+// errRecentFailure is the cause of a read that shares a fetch failure of
+// the last few seconds instead of asking the provider again.
+var errRecentFailure = errors.New("aggregate: the provider failed moments ago")
+
+// errSlowRefresh is the cause of a read that stopped waiting for a refresh
+// and got the cached rows; the refresh goes on.
+var errSlowRefresh = errors.New("aggregate: the refresh is taking long; cached data served")

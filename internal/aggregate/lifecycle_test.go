@@ -103,6 +103,11 @@ func TestDeleteCredentialsErasesEverything(t *testing.T) {
 				Provider: c.Provider, Skill: "k", SkillDef: models.JSON(`{}`), State: models.OnboardingCompleted,
 				CredentialsID: &c.ID, ProviderState: models.JSON(`{"nonce":"n"}`), ExpiresAt: e.clock.Now(),
 				CreatedAt: e.clock.Now(), UpdatedAt: e.clock.Now()}))
+			// and statements uploaded into them, with a file still held
+			check(t, e.st.CreateStatementUpload(e.ctx, &models.StatementUpload{ID: "u-" + c.ID, UserID: c.UserID,
+				Provider: c.Provider, Status: models.UploadCompleted, CredentialsID: &c.ID, Fraud: models.JSON(`{"done":true}`),
+				CreatedAt: e.clock.Now(), UpdatedAt: e.clock.Now()}, []models.StatementFile{{UploadID: "u-" + c.ID,
+				Name: "s.pdf", Type: "PDF", Size: 4, Status: models.FileQueued, Content: []byte("%PDF")}}))
 		}
 		tables := ownedTables(t, db)
 		before := map[string]int64{}
@@ -124,6 +129,11 @@ func TestDeleteCredentialsErasesEverything(t *testing.T) {
 			if n := e.count(m, b.ID); n != before[name] {
 				t.Errorf("%s: other user's rows changed %d -> %d", name, before[name], n)
 			}
+		}
+		var files int64
+		check(t, db.Gorm.Table("statement_files").Where("upload_id = ?", "u-"+a.ID).Count(&files).Error)
+		if files != 0 {
+			t.Errorf("%d statement files left for deleted credentials", files)
 		}
 		if _, err := e.st.CredentialsByProviderRef(e.ctx, models.ProviderFlanks, a.ProviderRef); !errors.Is(err, apperr.ErrNotFound) {
 			t.Errorf("credentials row kept: %v", err)

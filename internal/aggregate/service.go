@@ -21,6 +21,9 @@ const (
 	DefaultStaleBound   = 24 * time.Hour
 	DefaultPendingRetry = 30 * time.Second
 	DefaultFetchTimeout = 60 * time.Second
+	// DefaultFetchBudget and DefaultFailureMemory: see Options.
+	DefaultFetchBudget   = 3 * time.Second
+	DefaultFailureMemory = 10 * time.Second
 	// DefaultFinishLinkDelay is Options.FinishLinkDelay's default.
 	DefaultFinishLinkDelay = 30 * time.Second
 	// EntitiesTTL is how long a provider's institution list is kept in
@@ -47,6 +50,16 @@ type Options struct {
 	// waiting for it, so it does not end when the first caller gives up.
 	// Default 60 s.
 	FetchTimeout time.Duration
+	// FetchBudget is how long a reader waits for a refresh when cached
+	// rows exist: past it the reader gets them, marked stale, and the
+	// fetch goes on in the background. It must sit well inside the request
+	// deadline, so a hanging provider never costs a user the cached view.
+	// Default 3 s.
+	FetchBudget time.Duration
+	// FailureMemory is how long a failed fetch is remembered: readers in
+	// that window share the failure (and the cached rows) instead of
+	// asking the provider again. Default 10 s.
+	FailureMemory time.Duration
 	// FinishLinkDelay is how long the job that finishes a link waits, so
 	// the linking request (which fetches the status itself) goes first.
 	// Default 30 s.
@@ -77,6 +90,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FinishLinkDelay <= 0 {
 		o.FinishLinkDelay = DefaultFinishLinkDelay
+	}
+	if o.FetchBudget <= 0 {
+		o.FetchBudget = DefaultFetchBudget
+	}
+	if o.FailureMemory <= 0 {
+		o.FailureMemory = DefaultFailureMemory
 	}
 	if o.Now == nil {
 		o.Now = time.Now

@@ -41,7 +41,9 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	// cost of the demo's two years, which matters under -race.
 	// The demo user gets Flanks connections only, which most tests read as
 	// "the demo data"; the Flinks tests ask for theirs.
-	vars := map[string]string{"FINGRAPH_DATA_DIR": t.TempDir(), "FINGRAPH_REQUEST_TIMEOUT": "2m",
+	// The fetch budget follows: a refresh of thousands of rows under -race
+	// must not turn into a stale read in tests that expect fresh data.
+	vars := map[string]string{"FINGRAPH_DATA_DIR": t.TempDir(), "FINGRAPH_REQUEST_TIMEOUT": "2m", "FINGRAPH_FETCH_BUDGET": "90s",
 		"FINGRAPH_SANDBOX_HISTORY_DAYS": "90", "FINGRAPH_SANDBOX_DEMO": "flanks"}
 	if d == migrations.Postgres {
 		vars["DATABASE_URL"] = dbtest.PostgresSchemaURL(t)

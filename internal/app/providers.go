@@ -156,6 +156,7 @@ func (a *App) newAggregate(st *store.Store, reg *provider.Registry, pub *events.
 	}
 	return aggregate.New(st, reg, aggregate.Options{
 		TTL: ttl, DefaultTTL: a.Config.Cache.DefaultTTL, StaleBound: a.Config.Cache.StaleBound,
+		FetchBudget: a.Config.Cache.FetchBudget, FailureMemory: a.Config.Cache.FailureMemory,
 		FinishLinkDelay: a.Config.Jobs.LinkDelay, Instance: a.Instance, Events: pub, Logger: a.logger,
 	})
 }

@@ -109,6 +109,12 @@ type Cache struct {
 	DefaultTTL time.Duration            // FINGRAPH_CACHE_TTL
 	TTLs       map[string]time.Duration // FINGRAPH_CACHE_TTLS: "transactions=5m,identity=24h"
 	StaleBound time.Duration            // FINGRAPH_STALE_BOUND: oldest cached data served while a provider fails
+	// FetchBudget is how long a reader with cached rows waits for a
+	// refresh before getting them marked stale (FINGRAPH_FETCH_BUDGET).
+	FetchBudget time.Duration
+	// FailureMemory is how long a failed fetch is shared by later readers
+	// instead of asking again (FINGRAPH_FAILURE_MEMORY).
+	FailureMemory time.Duration
 }
 
 // Jobs configures background work.
@@ -181,9 +187,11 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 			RatePerSecond: float64(r.Int64("FINGRAPH_RATE_PER_SECOND", 1000)),
 		},
 		Cache: Cache{
-			DefaultTTL: r.Duration("FINGRAPH_CACHE_TTL", 15*time.Minute),
-			TTLs:       r.Durations("FINGRAPH_CACHE_TTLS"),
-			StaleBound: r.Duration("FINGRAPH_STALE_BOUND", 24*time.Hour),
+			DefaultTTL:    r.Duration("FINGRAPH_CACHE_TTL", 15*time.Minute),
+			TTLs:          r.Durations("FINGRAPH_CACHE_TTLS"),
+			StaleBound:    r.Duration("FINGRAPH_STALE_BOUND", 24*time.Hour),
+			FetchBudget:   r.Duration("FINGRAPH_FETCH_BUDGET", 3*time.Second),
+			FailureMemory: r.Duration("FINGRAPH_FAILURE_MEMORY", 10*time.Second),
 		},
 		Auth: Auth{
 			JWKSURL:   r.Str("AUTH_JWKS_URL", ""),
@@ -345,6 +353,12 @@ func (c Config) validateCache() error {
 	}
 	if c.Cache.StaleBound <= 0 {
 		return &Error{"FINGRAPH_STALE_BOUND", "must be positive"}
+	}
+	if c.Cache.FetchBudget <= 0 || c.Cache.FetchBudget >= c.RequestTimeout {
+		return &Error{"FINGRAPH_FETCH_BUDGET", "must be positive and shorter than FINGRAPH_REQUEST_TIMEOUT"}
+	}
+	if c.Cache.FailureMemory <= 0 {
+		return &Error{"FINGRAPH_FAILURE_MEMORY", "must be positive"}
 	}
 	known := models.CacheProducts()
 	for p, d := range c.Cache.TTLs {
