@@ -21,7 +21,7 @@ func (r *credentialsResolver) Institution(ctx context.Context, obj *models.Crede
 
 // Status is the resolver for the status field.
 func (r *credentialsResolver) Status(ctx context.Context, obj *models.Credentials) (*model.CredentialsStatus, error) {
-	products, err := r.Finance.ProductStates(ctx, obj)
+	products, err := r.Finance.ProductStates(ctx, obj, siblingFields(ctx, "Credentials")...)
 	if err != nil {
 		return nil, err
 	}

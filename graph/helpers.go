@@ -75,3 +75,25 @@ func txnFilter(f *model.TransactionFilter) *store.TxnFilter {
 	}
 	return &store.TxnFilter{From: f.From, To: f.To, MinAmount: f.MinAmount, MaxAmount: f.MaxAmount, Text: f.Text, Category: f.Category}
 }
+
+// siblingFields names the fields selected next to the current one on the
+// same object of type typ (fragments included).
+func siblingFields(ctx context.Context, typ string) []string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil
+	}
+	parent := fc.Parent
+	for parent != nil && parent.Field.Field == nil { // a list element's context: its list field is above
+		parent = parent.Parent
+	}
+	if parent == nil {
+		return nil
+	}
+	fields := graphql.CollectFields(graphql.GetOperationContext(ctx), parent.Field.Selections, []string{typ, "Node"})
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, f.Name)
+	}
+	return out
+}

@@ -20,8 +20,18 @@ type ProductState struct {
 
 // ProductStates returns the state of every product the credentials'
 // provider serves; the sync records of all credentials in a response load
-// in one query.
-func (s *Service) ProductStates(ctx context.Context, c *models.Credentials) ([]ProductState, error) {
+// in one query. siblings are the other fields the response asks of these
+// credentials: the products among them are made fresh first (once per
+// request, shared with their own fields), so the status describes the
+// data the same response carries, not the cache before it.
+func (s *Service) ProductStates(ctx context.Context, c *models.Credentials, siblings ...string) ([]ProductState, error) {
+	var wanted []models.Product
+	for _, f := range siblings {
+		if p, ok := productFields[f]; ok {
+			wanted = append(wanted, p)
+		}
+	}
+	_ = s.ensure(ctx, c, wanted...) // failures are reported by the product fields themselves
 	recs, err := loadersFrom(ctx).syncRecords.Load(ctx, c.ID)
 	if err != nil {
 		return nil, err
@@ -45,6 +55,14 @@ func (s *Service) ProductStates(ctx context.Context, c *models.Credentials) ([]P
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// productFields are the Credentials fields that read one product.
+var productFields = map[string]models.Product{
+	"accounts": models.ProductAccounts, "portfolios": models.ProductPortfolios,
+	"investments": models.ProductInvestments, "liabilities": models.ProductLiabilities,
+	"cards": models.ProductCards, "identity": models.ProductIdentity, "holders": models.ProductHolders,
+	"mifid": models.ProductMifid,
 }
 
 // decodeFlags reads the per-product flags stored with the credentials.
