@@ -1,7 +1,8 @@
 // Package migrations holds fingraph's SQL schema as goose migrations, one
 // directory per dialect with the same version numbers, embedded in the
-// binary. Dialect-specific files exist because money must be numeric(38,10)
-// on PostgreSQL but TEXT on SQLite (NUMERIC affinity there rounds it).
+// binary. Dialect-specific files exist because money must be numeric on
+// PostgreSQL but TEXT on SQLite (NUMERIC affinity there rounds it); both
+// keep the scale each value was written with (00012).
 package migrations
 
 import (

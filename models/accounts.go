@@ -15,7 +15,7 @@ type Account struct {
 	IBAN          *string `gorm:"column:iban"`
 	Alias         *string
 	Description   *string
-	Balance       decimal.Decimal `gorm:"not null"`
+	Balance       decimal.Decimal `gorm:"not null;serializer:decimal"`
 	Currency      string          `gorm:"not null"`
 	IsOwner       *bool
 	NumOwners     *int32
@@ -27,15 +27,15 @@ type Account struct {
 
 // AccountTransaction is one movement on a cash account; Amount is signed.
 type AccountTransaction struct {
-	ID                 string          `gorm:"primaryKey"`
-	CredentialsID      string          `gorm:"not null"`
-	UserID             string          `gorm:"not null"`
-	AccountID          string          `gorm:"not null"`
-	ProviderID         string          `gorm:"not null"`
-	Amount             decimal.Decimal `gorm:"not null"`
-	BalanceAfter       decimal.NullDecimal
-	Currency           string `gorm:"not null"`
-	OperationDate      Date   `gorm:"not null"`
+	ID                 string              `gorm:"primaryKey"`
+	CredentialsID      string              `gorm:"not null"`
+	UserID             string              `gorm:"not null"`
+	AccountID          string              `gorm:"not null"`
+	ProviderID         string              `gorm:"not null"`
+	Amount             decimal.Decimal     `gorm:"not null;serializer:decimal"`
+	BalanceAfter       decimal.NullDecimal `gorm:"serializer:decimal"`
+	Currency           string              `gorm:"not null"`
+	OperationDate      Date                `gorm:"not null"`
 	ValueDate          *Date
 	Description        string `gorm:"not null"`
 	Category           *string

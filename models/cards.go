@@ -18,7 +18,7 @@ type Card struct {
 	ContractNumber   *string
 	PANLast4         string `gorm:"column:pan_last4;not null"`
 	CardType         *string
-	AvailableBalance decimal.NullDecimal
+	AvailableBalance decimal.NullDecimal `gorm:"serializer:decimal"`
 	Currency         *string
 	EmissionDate     *Date
 	ExpirationDate   *Date
@@ -33,10 +33,10 @@ type CardTransaction struct {
 	CredentialsID string `gorm:"not null"`
 	UserID        string `gorm:"not null"`
 	CardID        *string
-	ProviderID    string          `gorm:"not null"`
-	Amount        decimal.Decimal `gorm:"not null"`
-	Commission    decimal.NullDecimal
-	Currency      string `gorm:"not null"`
+	ProviderID    string              `gorm:"not null"`
+	Amount        decimal.Decimal     `gorm:"not null;serializer:decimal"`
+	Commission    decimal.NullDecimal `gorm:"serializer:decimal"`
+	Currency      string              `gorm:"not null"`
 	Shop          *string
 	Category      *string
 	OperationDate Date `gorm:"not null"`

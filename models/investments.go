@@ -16,7 +16,7 @@ type Portfolio struct {
 	Type              *string
 	TaxType           *string
 	Currency          string          `gorm:"not null"`
-	Balance           decimal.Decimal `gorm:"not null"`
+	Balance           decimal.Decimal `gorm:"not null;serializer:decimal"`
 	SecuritiesAccount *string         `gorm:"column:ref_valores"`
 	CashAccount       *string         `gorm:"column:ref_account"`
 	CashAccounts      StringList      `gorm:"column:ref_accounts"`
@@ -43,11 +43,11 @@ type Investment struct {
 	ISIN              *string `gorm:"column:isin"`
 	Cusip             *string
 	Symbol            *string
-	Amount            decimal.Decimal `gorm:"not null"`
-	Balance           decimal.Decimal `gorm:"not null"`
-	Currency          string          `gorm:"not null"`
-	Cost              decimal.NullDecimal
-	Performance       decimal.NullDecimal
+	Amount            decimal.Decimal     `gorm:"not null;serializer:decimal"`
+	Balance           decimal.Decimal     `gorm:"not null;serializer:decimal"`
+	Currency          string              `gorm:"not null"`
+	Cost              decimal.NullDecimal `gorm:"serializer:decimal"`
+	Performance       decimal.NullDecimal `gorm:"serializer:decimal"`
 	PerformanceDetail JSON
 	Analytics         JSON
 	Interest          JSON
@@ -71,15 +71,15 @@ type InvestmentTransaction struct {
 	ProviderInvestmentID *string
 	ISIN                 *string `gorm:"column:isin"`
 	Type                 *string
-	Direction            *string         `gorm:"column:symb"` // + adds shares, - removes them
-	Description          string          `gorm:"not null"`
-	Amount               decimal.Decimal `gorm:"not null"`
-	SharesAfter          decimal.NullDecimal
-	UnitPrice            decimal.NullDecimal
-	NetCash              decimal.NullDecimal
-	Commission           decimal.NullDecimal
-	Currency             string `gorm:"not null"`
-	OperationDate        Date   `gorm:"not null"`
+	Direction            *string             `gorm:"column:symb"` // + adds shares, - removes them
+	Description          string              `gorm:"not null"`
+	Amount               decimal.Decimal     `gorm:"not null;serializer:decimal"`
+	SharesAfter          decimal.NullDecimal `gorm:"serializer:decimal"`
+	UnitPrice            decimal.NullDecimal `gorm:"serializer:decimal"`
+	NetCash              decimal.NullDecimal `gorm:"serializer:decimal"`
+	Commission           decimal.NullDecimal `gorm:"serializer:decimal"`
+	Currency             string              `gorm:"not null"`
+	OperationDate        Date                `gorm:"not null"`
 	ValueDate            *Date
 	Extra                JSON      // counterpart (*Dest) fields of fund transfers and other details
 	CreatedAt            time.Time `gorm:"not null"`

@@ -16,10 +16,10 @@ type Liability struct {
 	Name             string `gorm:"not null"`
 	Type             *string
 	ContractNumber   *string
-	Balance          decimal.Decimal `gorm:"not null"`
-	AvailableBalance decimal.NullDecimal
-	Currency         string `gorm:"not null"`
-	InitialCapital   decimal.NullDecimal
+	Balance          decimal.Decimal     `gorm:"not null;serializer:decimal"`
+	AvailableBalance decimal.NullDecimal `gorm:"serializer:decimal"`
+	Currency         string              `gorm:"not null"`
+	InitialCapital   decimal.NullDecimal `gorm:"serializer:decimal"`
 	OpeningDate      *Date
 	ExpirationDate   *Date
 	Periodicity      *string
@@ -35,15 +35,15 @@ type LiabilityTransaction struct {
 	CredentialsID string `gorm:"not null"`
 	UserID        string `gorm:"not null"`
 	LiabilityID   *string
-	ProviderID    string          `gorm:"not null"`
-	Amount        decimal.Decimal `gorm:"not null"`
-	BalanceAfter  decimal.NullDecimal
-	Currency      string `gorm:"not null"`
-	Description   string `gorm:"not null"`
-	OperationDate Date   `gorm:"not null"`
+	ProviderID    string              `gorm:"not null"`
+	Amount        decimal.Decimal     `gorm:"not null;serializer:decimal"`
+	BalanceAfter  decimal.NullDecimal `gorm:"serializer:decimal"`
+	Currency      string              `gorm:"not null"`
+	Description   string              `gorm:"not null"`
+	OperationDate Date                `gorm:"not null"`
 	ValueDate     *Date
-	Interest      decimal.NullDecimal
-	Commission    decimal.NullDecimal
-	CreatedAt     time.Time `gorm:"not null"`
-	UpdatedAt     time.Time `gorm:"not null"`
+	Interest      decimal.NullDecimal `gorm:"serializer:decimal"`
+	Commission    decimal.NullDecimal `gorm:"serializer:decimal"`
+	CreatedAt     time.Time           `gorm:"not null"`
+	UpdatedAt     time.Time           `gorm:"not null"`
 }

@@ -18,14 +18,17 @@ import (
 	"github.com/fingraph/fingraph/models"
 )
 
-// MarshalDecimal writes the decimal as a JSON string. Its text is digits,
-// a sign, a point and perhaps an exponent, none of which JSON escapes, so
-// it is written between quotes as it is: every amount of a page passes
-// here, and strconv.Quote cost an allocation and a scan each.
+// MarshalDecimal writes the decimal as a JSON string with the scale it
+// carries: money is shown as the provider served it, so 2150.00 is
+// "2150.00" and -45.20 "-45.20", never trimmed as d.String() would
+// (models.DecimalText). Its text is digits, a sign and a point, none of
+// which JSON escapes, so it is written between quotes as it is: every
+// amount of a page passes here, and strconv.Quote cost an allocation and a
+// scan each.
 func MarshalDecimal(d decimal.Decimal) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
 		_, _ = io.WriteString(w, `"`)
-		_, _ = io.WriteString(w, d.String())
+		_, _ = io.WriteString(w, models.DecimalText(d))
 		_, _ = io.WriteString(w, `"`)
 	})
 }

@@ -26,13 +26,13 @@ func TestMarshalJSONCompactsAndRefusesInvalid(t *testing.T) {
 }
 
 // The fast writers must give exactly what strconv.Quote of the value's
-// String gave before, for every shape of value.
+// text gives, for every shape of value.
 func TestMarshalDecimalAndDateQuoteLikeStrconv(t *testing.T) {
 	for _, s := range []string{"0", "-0.5", "12.34", "1000", "-1234567890123456789012.000100", "1E+5", "0.00001"} {
 		d := decimal.RequireFromString(s)
 		var buf bytes.Buffer
 		MarshalDecimal(d).MarshalGQL(&buf)
-		if want := strconv.Quote(d.String()); buf.String() != want {
+		if want := strconv.Quote(models.DecimalText(d)); buf.String() != want {
 			t.Errorf("MarshalDecimal(%s) = %s, want %s", s, buf.String(), want)
 		}
 	}
@@ -45,6 +45,31 @@ func TestMarshalDecimalAndDateQuoteLikeStrconv(t *testing.T) {
 		MarshalDate(d).MarshalGQL(&buf)
 		if want := strconv.Quote(d.String()); buf.String() != want {
 			t.Errorf("MarshalDate(%s) = %s, want %s", s, buf.String(), want)
+		}
+	}
+}
+
+// Money is answered with the scale it was served with: trailing zeros are
+// part of the amount a client shows. Null decimals write the same text.
+func TestMarshalDecimalKeepsScale(t *testing.T) {
+	for in, want := range map[string]string{
+		"2150.00": `"2150.00"`, "-45.20": `"-45.20"`, "0.00": `"0.00"`, "0": `"0"`, "12.5": `"12.5"`,
+		"-0.0000000001": `"-0.0000000001"`, "1E+5": `"100000"`, "1.50E+1": `"15.0"`, "2150": `"2150"`,
+		"123456789012345678.0123456780": `"123456789012345678.0123456780"`,
+	} {
+		d, err := UnmarshalDecimal(in)
+		if err != nil {
+			t.Fatalf("UnmarshalDecimal(%q): %v", in, err)
+		}
+		var buf bytes.Buffer
+		MarshalDecimal(d).MarshalGQL(&buf)
+		if buf.String() != want {
+			t.Errorf("MarshalDecimal(%s) = %s, want %s", in, buf.String(), want)
+		}
+		buf.Reset()
+		MarshalNullDecimal(decimal.NullDecimal{Decimal: d, Valid: true}).MarshalGQL(&buf)
+		if buf.String() != want {
+			t.Errorf("MarshalNullDecimal(%s) = %s, want %s", in, buf.String(), want)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/fingraph/fingraph/internal/app"
+	"github.com/fingraph/fingraph/models"
 )
 
 // NestedQuery is the cached nested query with one change:
@@ -241,7 +242,7 @@ type (
 // the server's semantics: rows scoped to the user, credentials by id,
 // accounts by provider_id then id, transactions newest first by
 // operation_date then id, global IDs as base64url("Type:id"), Decimal as
-// the string of decimal.Decimal, Date as YYYY-MM-DD.
+// its stored text with its scale (models.DecimalText), Date as YYYY-MM-DD.
 func Baseline(ctx context.Context, db *sql.DB, userID string, w *bytes.Buffer) error {
 	return baseline(ctx, db, userID, w, txnsByRowNumber)
 }
@@ -390,14 +391,14 @@ func globalID(typ, id string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + id))
 }
 
-// decimalString normalises a stored amount the way the Decimal scalar
-// prints it; the column is text, so "12.50" must become "12.5".
+// decimalString renders a stored amount the way the Decimal scalar
+// prints it: with the scale it was stored with ("12.50" stays "12.50").
 func decimalString(s string) (string, error) {
 	d, err := decimal.NewFromString(s)
 	if err != nil {
 		return "", fmt.Errorf("benchkit: decimal %q: %w", s, err)
 	}
-	return d.String(), nil
+	return models.DecimalText(d), nil
 }
 
 // encode writes v without the Encoder's trailing newline and, like the

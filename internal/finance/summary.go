@@ -31,7 +31,9 @@ type Summary struct {
 
 // Summary totals the user's cached balances. Sums are done here with
 // exact decimals: SQLite keeps money as text, so SQL SUM would go through
-// floating point.
+// floating point. A total keeps the largest scale of its terms and has at
+// least the currency's minor units (totalScale): EUR 2150.00 + 10.5 is
+// "2160.50", and a currency without cash still shows cash "0.00".
 func (s *Service) Summary(ctx context.Context, userID string) (*Summary, error) {
 	warn := s.ensureAll(ctx, userID,
 		models.ProductAccounts, models.ProductInvestments, models.ProductLiabilities, models.ProductCards)
@@ -94,9 +96,13 @@ func (t *totals) result() *Summary {
 	out := &Summary{}
 	for _, c := range t.byCurrency {
 		c.Net = c.Cash.Add(c.Investments).Sub(c.Liabilities)
+		for _, d := range []*decimal.Decimal{&c.Cash, &c.Investments, &c.Liabilities, &c.Net} {
+			*d = totalScale(*d, c.Currency)
+		}
 		out.ByCurrency = append(out.ByCurrency, *c)
 	}
 	for _, p := range t.byProduct {
+		p.Total = totalScale(p.Total, p.Currency)
 		out.ByProduct = append(out.ByProduct, *p)
 	}
 	sort.Slice(out.ByCurrency, func(i, j int) bool { return out.ByCurrency[i].Currency < out.ByCurrency[j].Currency })
@@ -105,4 +111,16 @@ func (t *totals) result() *Summary {
 		return a.Product < b.Product || (a.Product == b.Product && a.Currency < b.Currency)
 	})
 	return out
+}
+
+// totalScale gives a total at least the minor units of its currency. Sums
+// already keep the largest scale of their terms (decimal.Add), so
+// 2150.00 + 10.5 is 2160.50; the minor units matter for totals of no terms
+// (zero) or of whole amounts only. A code without known minor units keeps
+// the scale of its terms.
+func totalScale(d decimal.Decimal, currency string) decimal.Decimal {
+	if units, ok := models.MinorUnits(currency); ok {
+		return models.WithScaleAtLeast(d, units)
+	}
+	return d
 }

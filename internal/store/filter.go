@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -10,6 +11,15 @@ import (
 )
 
 // TxnFilter narrows transaction lists; every set condition must hold.
+//
+// Text matches a substring of the description (the shop of card
+// movements), case-insensitively for every script, not only ASCII:
+// "nómina" finds "NÓMINA" and "ÄRZTE" finds "Ärzte", on SQLite and
+// PostgreSQL alike. Both sides are lower-cased character by character
+// (Unicode simple case mapping, see textFold) before a LIKE whose % and _
+// are escaped, so they match themselves. Accents are NOT folded: "nomina"
+// does not find "nómina", nor "nómina" "nomina"; nor are multi-letter
+// foldings applied ("strasse" does not find "STRAßE").
 type TxnFilter struct {
 	From, To    *models.Date
 	MinAmount   *decimal.Decimal
@@ -21,10 +31,12 @@ type TxnFilter struct {
 }
 
 // apply adds the filter to a query over alias t. Amount bounds compare
-// numerically: PostgreSQL columns are numeric; SQLite keeps money as TEXT,
-// so it casts both sides (exact enough for a filter bound; stored values
-// stay exact).
-func (f *TxnFilter) apply(db *gorm.DB, dialect string) *gorm.DB {
+// numerically, whatever the scale of either side: PostgreSQL columns are
+// numeric; SQLite keeps money as TEXT, so it casts both sides (exact
+// enough for a filter bound; stored values stay exact). lower is the
+// lower-casing SQL function of the text condition, a format with one %s
+// (textFold).
+func (f *TxnFilter) apply(db *gorm.DB, dialect, lower string) *gorm.DB {
 	if f == nil {
 		return db
 	}
@@ -45,7 +57,8 @@ func (f *TxnFilter) apply(db *gorm.DB, dialect string) *gorm.DB {
 		db = db.Where(amount+" <= "+bound, f.MaxAmount.String())
 	}
 	if f.Text != nil && *f.Text != "" && f.textColumn != "" {
-		db = db.Where("LOWER(t."+f.textColumn+") LIKE ? ESCAPE '\\'", "%"+escapeLike(strings.ToLower(*f.Text))+"%")
+		db = db.Where(fmt.Sprintf(lower, "t."+f.textColumn)+" LIKE "+fmt.Sprintf(lower, "?")+" ESCAPE '\\'",
+			"%"+escapeLike(*f.Text)+"%")
 	}
 	if f.Category != nil && *f.Category != "" && f.hasCategory {
 		db = db.Where("t.category = ?", *f.Category)

@@ -37,6 +37,9 @@ type hooks struct {
 	// outbox, so they reach the queue at once rather than at the next
 	// sweep.
 	jobsEnqueued atomic.Pointer[func()]
+	// fold is the text filter's lower-casing on PostgreSQL, once probed
+	// (textFold).
+	fold atomic.Pointer[string]
 }
 
 type txState struct {

@@ -149,10 +149,15 @@ func (s *Store) ReplaceMifid(ctx context.Context, w WriteScope, m *models.Mifid)
 	}
 	row := *m
 	row.CredentialsID, row.UserID, row.CreatedAt, row.UpdatedAt = w.CredentialsID, w.UserID, w.At, w.At
-	err := db.Clauses(clause.OnConflict{
+	sch, err := schemaOf[models.Mifid](s.db)
+	if err != nil {
+		return err
+	}
+	err = db.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "credentials_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"user_id", "raw", "updated_at"}),
-		Where:     clause.Where{Exprs: []clause.Expression{changedExpr("mifid", []string{"user_id", "raw"})}},
+		Where: clause.Where{Exprs: []clause.Expression{
+			changedExpr("mifid", []string{"user_id", "raw"}, scaledColumns(s.db, sch))}},
 	}).Create(&row).Error
 	return wrap(err, "ReplaceMifid")
 }

@@ -150,7 +150,7 @@ func upsertRows[T any](ctx context.Context, db *gorm.DB, sch *schema.Schema, key
 	}
 	onConflict := clause.OnConflict{Columns: columns(conflict), DoUpdates: clause.AssignmentColumns(set)}
 	if len(compare) > 0 {
-		onConflict.Where = clause.Where{Exprs: []clause.Expression{changedExpr(sch.Table, compare)}}
+		onConflict.Where = clause.Where{Exprs: []clause.Expression{changedExpr(sch.Table, compare, scaledColumns(db, sch))}}
 	}
 	batch := max(1, maxBinds(db)/len(sch.DBNames))
 	err := db.WithContext(ctx).Clauses(onConflict).CreateInBatches(rows, batch).Error
@@ -165,13 +165,36 @@ func columns(names []string) []clause.Column {
 	return out
 }
 
+// scaledColumns reports, on PostgreSQL, the columns whose equality ignores
+// the scale of numbers: numeric (2150.00 = 2150) and jsonb ({"r": 2.50} =
+// {"r": 2.5}). changedExpr compares their text instead, so a provider that
+// now serves 2150.00 where 2150 is stored rewrites the row, while the same
+// value with the same scale is no change. On SQLite money and documents
+// are TEXT, whose comparison already sees the scale: nil.
+func scaledColumns(db *gorm.DB, sch *schema.Schema) func(col string) bool {
+	if db.Dialector.Name() != "postgres" {
+		return nil
+	}
+	return func(c string) bool {
+		f := sch.FieldsByDBName[c]
+		return f != nil && (models.IsDecimalType(f.FieldType) || f.FieldType == jsonType)
+	}
+}
+
+var jsonType = reflect.TypeOf(models.JSON(nil))
+
 // changedExpr is "t.a IS DISTINCT FROM excluded.a OR ...", understood by
-// PostgreSQL and SQLite (3.39+) alike. Names come from the schema, never
-// from input.
-func changedExpr(table string, cols []string) clause.Expr {
+// PostgreSQL and SQLite (3.39+) alike; columns for which asText (when not
+// nil) is true compare as text. Names come from the schema, never from
+// input.
+func changedExpr(table string, cols []string, asText func(col string) bool) clause.Expr {
 	parts := make([]string, len(cols))
 	for i, c := range cols {
-		parts[i] = fmt.Sprintf(`%q.%q IS DISTINCT FROM excluded.%q`, table, c, c)
+		cast := ""
+		if asText != nil && asText(c) {
+			cast = "::text"
+		}
+		parts[i] = fmt.Sprintf(`%q.%q%s IS DISTINCT FROM excluded.%q%s`, table, c, cast, c, cast)
 	}
 	return clause.Expr{SQL: strings.Join(parts, " OR ")}
 }

@@ -17,10 +17,14 @@ type Identity struct {
 	FullName string `json:"fullName"`
 	// BirthDate is the owner's date of birth.
 	BirthDate Date `json:"birthDate"`
-	// Address is the postal address; its keys are not documented.
-	Address StringMap `json:"address"`
-	// ContactInfo holds email and/or phone.
-	ContactInfo StringMap `json:"contactInfo"`
+	// Address is the postal address as sent: an object whose keys are not
+	// documented (values may be null, numbers or text), or whatever else
+	// the bank gave. Kept raw, like Investment.Detail, so nulls stay null
+	// and numbers numbers.
+	Address json.RawMessage `json:"address"`
+	// ContactInfo holds email and/or phone, kept raw like Address: a
+	// phone the bank does not know is null, not "".
+	ContactInfo json.RawMessage `json:"contactInfo"`
 	// IdentityDocument is the document number.
 	IdentityDocument FlexString `json:"identityDocument"`
 	// Gender is male or female.

@@ -189,12 +189,13 @@ func ownerNames(os []flanks.Owner) models.StringList {
 	return out
 }
 
-// num renders a nullable decimal as an exact JSON number, or null.
+// num renders a nullable decimal as an exact JSON number with the scale
+// it was served with (2.50 stays 2.50), or null.
 func num(d decimal.NullDecimal) any {
 	if !d.Valid {
 		return nil
 	}
-	return json.Number(d.Decimal.String())
+	return json.Number(models.DecimalText(d.Decimal))
 }
 
 // orZero is the value of a nullable amount stored in a NOT NULL column.

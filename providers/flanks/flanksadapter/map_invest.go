@@ -143,17 +143,10 @@ func mapIdentity(id *flanks.Identity) *models.Identity {
 	return &models.Identity{
 		Name: optString(id.Name), FirstSurname: optString(id.Surname1), SecondSurname: optString(id.Surname2),
 		FullName: optString(id.FullName), BirthDate: optDate(id.BirthDate),
-		Address: stringMapDoc(id.Address), ContactInfo: stringMapDoc(id.ContactInfo),
+		Address: rawDoc(id.Address), ContactInfo: rawDoc(id.ContactInfo),
 		DocumentNumber: optString(id.IdentityDocument.String()), Gender: optString(id.Gender),
 		Occupation: optString(id.Occupation), Sector: optString(id.Sector),
 	}
-}
-
-func stringMapDoc(m flanks.StringMap) models.JSON {
-	if len(m) == 0 {
-		return nil
-	}
-	return jsonDoc(map[string]string(m))
 }
 
 func mapHolder(h *flanks.Holder) models.Holder {
