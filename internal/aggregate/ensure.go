@@ -169,7 +169,7 @@ func (s *Service) sync(ctx context.Context, creds *models.Credentials, p models.
 	if err != nil {
 		return s.failed(ctx, creds, p, rec, err)
 	}
-	if err := s.save(ctx, creds, p, rows); err != nil || rows.State == nil {
+	if err := s.save(ctx, creds, p, rows); err != nil || rows.State == nil || rows.Status != nil {
 		return err
 	}
 	// The provider's state moved (an extraction ended): the status may
@@ -235,6 +235,13 @@ func (s *Service) save(ctx context.Context, creds *models.Credentials, p models.
 		products = append([]models.Product{p}, products...)
 	}
 	products = parentsFirst(products)
+	var status *models.Credentials
+	if rows.Status != nil {
+		var err error
+		if status, err = s.statusRow(ctx, creds, rows.Status); err != nil {
+			return err
+		}
+	}
 	unlinked := map[models.Product]int{}
 	err := s.st.Tx(ctx, func(tx *store.Store) error {
 		for _, q := range products {
@@ -251,7 +258,10 @@ func (s *Service) save(ctx context.Context, creds *models.Credentials, p models.
 				return err
 			}
 		}
-		return s.saveState(ctx, tx, creds, rows.State)
+		if err := s.saveState(ctx, tx, creds, rows.State); err != nil || status == nil {
+			return err
+		}
+		return s.writeStatus(ctx, tx, status, rows.Status.Pending)
 	})
 	if err != nil {
 		return fmt.Errorf("aggregate: save %s: %w", p, err)

@@ -136,8 +136,8 @@ func (s *Service) Poll(ctx context.Context, job PollJob) error {
 	if len(rows.Products) == 0 {
 		return fmt.Errorf("aggregate: poll of %s returned no product", creds.ID)
 	}
-	if err := s.save(ctx, creds, rows.Products[0], rows); err != nil {
-		return err
+	if err := s.save(ctx, creds, rows.Products[0], rows); err != nil || rows.Status != nil {
+		return err // with rows.Status, the status was saved with the rows
 	}
 	return s.statusAfterData(ctx, creds.ID)
 }
@@ -185,7 +185,7 @@ func (s *Service) SaveDelivery(ctx context.Context, p models.Provider, d *provid
 	if err != nil || d.Rows == nil || len(d.Rows.Products) == 0 {
 		return err
 	}
-	if err := s.save(ctx, creds, d.Rows.Products[0], d.Rows); err != nil {
+	if err := s.save(ctx, creds, d.Rows.Products[0], d.Rows); err != nil || d.Rows.Status != nil {
 		return err
 	}
 	return s.statusAfterData(ctx, creds.ID)

@@ -20,36 +20,53 @@ func (s *Service) syncStatus(ctx context.Context, prov provider.Provider, creds 
 	if err != nil {
 		return s.failed(ctx, creds, models.ProductCredentialsStatus, rec, err)
 	}
-	next := *creds
-	if err := applyStatus(&next, st); err != nil {
+	next, err := s.statusRow(ctx, creds, st)
+	if err != nil {
 		return err
 	}
-	if st.EntityID != "" && (st.EntityID != creds.EntityID || creds.EntityName == creds.EntityID) {
-		next.EntityID, next.EntityName = st.EntityID, s.entityName(ctx, creds.Provider, st.EntityID)
-	}
-	now := s.now()
-	next.UpdatedAt = now
-	status := store.SyncOK
-	if st.Pending {
-		status = store.SyncPending
-	}
 	err = s.st.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.UpdateCredentialsStatus(ctx, &next); err != nil {
-			return err
-		}
 		if err := s.saveState(ctx, tx, creds, st.State); err != nil {
 			return err
 		}
-		if err := tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: creds.ID,
-			Product: models.ProductCredentialsStatus, Status: status, FetchedAt: &now, AttemptedAt: now}); err != nil {
-			return err
-		}
-		return s.publish(ctx, tx, events.StatusChanged, creds, "")
+		return s.writeStatus(ctx, tx, next, st.Pending)
 	})
 	if err != nil {
 		return fmt.Errorf("aggregate: save status: %w", err)
 	}
 	return nil
+}
+
+// statusRow is creds with the provider status st applied (and the
+// institution's name, which may take a provider call: never inside a
+// transaction).
+func (s *Service) statusRow(ctx context.Context, creds *models.Credentials, st *provider.Status) (*models.Credentials, error) {
+	next := *creds
+	if err := applyStatus(&next, st); err != nil {
+		return nil, err
+	}
+	if st.EntityID != "" && (st.EntityID != creds.EntityID || creds.EntityName == creds.EntityID) {
+		next.EntityID, next.EntityName = st.EntityID, s.entityName(ctx, creds.Provider, st.EntityID)
+	}
+	next.UpdatedAt = s.now()
+	return &next, nil
+}
+
+// writeStatus stores a status row with its sync record (pending while the
+// provider still extracts, so it is asked again after PendingRetry) and
+// announces it, in tx.
+func (s *Service) writeStatus(ctx context.Context, tx *store.Store, next *models.Credentials, pending bool) error {
+	if err := tx.UpdateCredentialsStatus(ctx, next); err != nil {
+		return err
+	}
+	status, now := store.SyncOK, next.UpdatedAt
+	if pending {
+		status = store.SyncPending
+	}
+	if err := tx.PutSyncRecord(ctx, &models.SyncRecord{CredentialsID: next.ID,
+		Product: models.ProductCredentialsStatus, Status: status, FetchedAt: &now, AttemptedAt: now}); err != nil {
+		return err
+	}
+	return s.publish(ctx, tx, events.StatusChanged, next, "")
 }
 
 // applyStatus copies a provider status onto credentials columns.

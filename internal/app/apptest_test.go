@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fingraph/fingraph/internal/app"
 	"github.com/fingraph/fingraph/internal/config"
@@ -50,6 +51,9 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	}
 	for k, v := range env {
 		vars[k] = v
+	}
+	if d, err := time.ParseDuration(vars["FINGRAPH_REQUEST_TIMEOUT"]); err == nil && env["FINGRAPH_FETCH_BUDGET"] == "" && d <= 90*time.Second {
+		vars["FINGRAPH_FETCH_BUDGET"] = (d / 2).String() // a short deadline under test
 	}
 	cfg, err := config.Load(func(k string) string { return vars[k] }, app.Sections())
 	if err != nil {

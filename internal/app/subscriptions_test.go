@@ -174,6 +174,10 @@ func TestSubscriptionsFollowChanges(t *testing.T) {
 
 		sess := startSession(t, s, finqwaresim.SkillBT)
 		owner.subscribe("o", `subscription($id: ID!) { onboardingSessionUpdated(id: $id) { id status } }`, map[string]any{"id": sess.ID})
+		other.subscribe("z", `subscription($id: ID!) { onboardingSessionUpdated(id: $id) { id } }`, map[string]any{"id": sess.ID})
+		if m := other.mustNext("z"); !strings.Contains(string(m.Payload), "NOT_FOUND") {
+			t.Fatalf("another user's session: %s %s", m.Type, m.Payload)
+		}
 		time.Sleep(200 * time.Millisecond)
 		sess, _ = submit(t, s, sess.ID, "sca", nil)
 		if m := owner.mustNext("o"); m.Type != "next" || !strings.Contains(string(m.Payload), "AWAITING_CONSENT") {

@@ -116,6 +116,10 @@ type Status struct {
 	ConsentExpiresAt *time.Time
 	// State, when not nil, replaces the credentials' sealed state document.
 	State models.JSON
+	// Status, when the adapter knows it without asking (it follows from
+	// the rows, as "no longer pending"), is stored in the same transaction
+	// as the rows, so no reader sees the data beside an older status.
+	Status *Status
 }
 
 // Needs reports whether the status asks for action a.
@@ -161,6 +165,10 @@ type Rows struct {
 	Mifid          *models.Mifid
 	// State, when not nil, replaces the credentials' sealed state document.
 	State models.JSON
+	// Status, when the adapter knows it without asking (it follows from
+	// the rows, as "no longer pending"), is stored in the same transaction
+	// as the rows, so no reader sees the data beside an older status.
+	Status *Status
 }
 
 // Has reports whether the rows carry product p.

@@ -114,12 +114,16 @@ func (st state) doc() models.JSON {
 // no status call; the extraction is pending from the link, or from a 202,
 // until the data arrives (within the poll timeout).
 func (a *Adapter) Status(_ context.Context, c *models.Credentials) (*provider.Status, error) {
-	st := stateOf(c)
+	return a.statusOf(stateOf(c)), nil
+}
+
+// statusOf derives the status from a state document.
+func (a *Adapter) statusOf(st state) *provider.Status {
 	out := &provider.Status{EntityID: st.Institution, LastUpdateAt: st.LastRefresh}
 	if st.PendingSince != nil && a.now().Sub(*st.PendingSince) < a.pollTimeout {
 		out.Pending = true
 	}
-	return out, nil
+	return out
 }
 
 // Link implements provider.Linker: the code is the LoginId of the Connect

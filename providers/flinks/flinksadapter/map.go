@@ -22,7 +22,9 @@ func (a *Adapter) rows(st state, d *flinks.AccountsDetail) *provider.Rows {
 		t := d.Login.LastRefresh.UTC()
 		st.LastRefresh = &t
 	}
-	r := &provider.Rows{Products: a.Products(), State: st.doc(), Holders: []models.Holder{}}
+	// The status follows from the state: saved with the rows, so no reader
+	// sees the data beside a status still saying pending.
+	r := &provider.Rows{Products: a.Products(), State: st.doc(), Status: a.statusOf(st), Holders: []models.Holder{}}
 	for i := range d.Accounts {
 		acct := &d.Accounts[i]
 		r.Accounts = append(r.Accounts, mapAccount(acct))
