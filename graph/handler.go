@@ -38,6 +38,9 @@ type HandlerOptions struct {
 	MaxUploadBytes int64
 	// Streams, when set, serves subscriptions over WebSocket and SSE.
 	Streams *StreamOptions
+	// Sandbox keeps the development-only `sandbox` mutations (resolved by
+	// Resolver.Simulators) in the schema; without it they do not exist.
+	Sandbox bool
 }
 
 // StreamOptions configure the subscription transports.
@@ -65,7 +68,7 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r, Schema: SchemaOf(o)}))
 	if o.Streams != nil { // before POST, which would claim an SSE request
 		addStreams(srv, o.Streams)
 	}

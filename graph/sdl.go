@@ -20,11 +20,24 @@ func SDL(s *ast.Schema) []byte {
 }
 
 // PublicSchema is the executable schema without any resolvers, with the
-// development-only fields removed: the schema of a production server.
+// development-only fields (the sandbox namespace) removed: the schema of a
+// production server, and schema.graphql.
 func PublicSchema() *ast.Schema {
-	s := generated.NewExecutableSchema(generated.Config{}).Schema()
-	return s
+	return withoutDevOnly(fullSchema())
 }
+
+// SchemaOf is the schema a handler built with o serves: PublicSchema,
+// plus the sandbox namespace when o.Sandbox.
+func SchemaOf(o HandlerOptions) *ast.Schema {
+	if o.Sandbox {
+		return fullSchema()
+	}
+	return PublicSchema()
+}
+
+// fullSchema is the parsed schema of every schema/*.graphqls, shared by
+// the process: never change it.
+func fullSchema() *ast.Schema { return generated.NewExecutableSchema(generated.Config{}).Schema() }
 
 // SDLHandler serves the SDL of s.
 func SDLHandler(s *ast.Schema) http.Handler {

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/fingraph/fingraph/graph/model"
 	"github.com/fingraph/fingraph/internal/provider"
+	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/models"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -38,6 +39,7 @@ type ResolverRoot interface {
 	OnboardingSession() OnboardingSessionResolver
 	Portfolio() PortfolioResolver
 	Query() QueryResolver
+	SandboxMutations() SandboxMutationsResolver
 	StatementFile() StatementFileResolver
 	StatementUpload() StatementUploadResolver
 	Subscription() SubscriptionResolver
@@ -425,6 +427,7 @@ type ComplexityRoot struct {
 		ForceCredentialsFlow      func(childComplexity int, id string, flow model.ForceFlow) int
 		LinkCredentials           func(childComplexity int, provider models.Provider, code string) int
 		RefreshCredentials        func(childComplexity int, id string) int
+		Sandbox                   func(childComplexity int) int
 		StartCredentialsAction    func(childComplexity int, id string, action provider.Action) int
 		StartOnboardingSession    func(childComplexity int, skill string, clientMutationID *string) int
 		SubmitOnboardingStep      func(childComplexity int, sessionID string, step string, data models.JSON, clientMutationID *string) int
@@ -539,6 +542,13 @@ type ComplexityRoot struct {
 		Node     func(childComplexity int, id string) int
 		Nodes    func(childComplexity int, ids []string) int
 		Skills   func(childComplexity int, provider *models.Provider) int
+	}
+
+	SandboxMutations struct {
+		DecideConsent func(childComplexity int, sessionID string, approve bool) int
+		FireWebhook   func(childComplexity int, credentialsID string) int
+		LinkCode      func(childComplexity int, provider models.Provider, institution *string, scenario *string) int
+		SetFault      func(childComplexity int, provider models.Provider, fault sandbox.Fault, seconds *int32) int
 	}
 
 	Skill struct {
@@ -2216,6 +2226,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RefreshCredentials(childComplexity, args["id"].(string)), true
+	case "Mutation.sandbox":
+		if e.ComplexityRoot.Mutation.Sandbox == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.Sandbox(childComplexity), true
 	case "Mutation.startCredentialsAction":
 		if e.ComplexityRoot.Mutation.StartCredentialsAction == nil {
 			break
@@ -2713,6 +2729,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Skills(childComplexity, args["provider"].(*models.Provider)), true
+
+	case "SandboxMutations.decideConsent":
+		if e.ComplexityRoot.SandboxMutations.DecideConsent == nil {
+			break
+		}
+
+		args, err := ec.field_SandboxMutations_decideConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SandboxMutations.DecideConsent(childComplexity, args["sessionId"].(string), args["approve"].(bool)), true
+	case "SandboxMutations.fireWebhook":
+		if e.ComplexityRoot.SandboxMutations.FireWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_SandboxMutations_fireWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SandboxMutations.FireWebhook(childComplexity, args["credentialsId"].(string)), true
+	case "SandboxMutations.linkCode":
+		if e.ComplexityRoot.SandboxMutations.LinkCode == nil {
+			break
+		}
+
+		args, err := ec.field_SandboxMutations_linkCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SandboxMutations.LinkCode(childComplexity, args["provider"].(models.Provider), args["institution"].(*string), args["scenario"].(*string)), true
+	case "SandboxMutations.setFault":
+		if e.ComplexityRoot.SandboxMutations.SetFault == nil {
+			break
+		}
+
+		args, err := ec.field_SandboxMutations_setFault_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.SandboxMutations.SetFault(childComplexity, args["provider"].(models.Provider), args["fault"].(sandbox.Fault), args["seconds"].(*int32)), true
 
 	case "Skill.country":
 		if e.ComplexityRoot.Skill.Country == nil {
@@ -3882,6 +3943,63 @@ extend type Mutation {
   completeOnboardingSession(sessionId: ID!, tempToken: String, redirectUrl: String): OnboardingSession!
   "Cancels a session."
   cancelOnboardingSession(sessionId: ID!, clientMutationId: String): OnboardingSession!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/sandbox.graphqls", Input: `# The sandbox namespace: development and sandbox servers only. A production
+# server (and schema.graphql) has none of this file (graph/devonly.go).
+
+"""
+Drives the built-in provider simulators, like a provider's own sandbox
+endpoints. Development and sandbox servers only: a production schema has no
+such field. Unlike top-level mutations, these fields run in parallel: send
+one per operation when their order matters.
+"""
+type SandboxMutations {
+  """
+  A one-use link code for linkCredentials, as the provider's own link UI
+  would return after the user connected.
+  Flanks: a Flanks Link code for institution (default "testbank"); scenario
+  is the TestBank password, whose triggers shape the connection, e.g. SCA_SMS
+  (waits for SCA), INVALID_CREDENTIALS, DATA_ERROR_PRODUCT_ACCOUNT (several
+  may be joined with commas).
+  Flinks: a LoginId, as Connect's redirect carries; scenario is a
+  FlinksCapital test user (default greatday_nomfa; test_pending answers 202
+  first). Other providers answer UNSUPPORTED.
+  """
+  linkCode(provider: Provider!, institution: String, scenario: String): String!
+  """
+  Sends the provider's webhook for the caller's credentials now (Flinks: the
+  signed GetAccountsDetail delivery). Another user's credentials are
+  NOT_FOUND.
+  """
+  fireWebhook(credentialsId: ID!): Boolean!
+  """
+  Answers the bank consent of an onboarding session in AWAITING_CONSENT, as
+  the user would on the bank's page, and completes the session (approve) or
+  fails it (deny, errorCode CONSENT_DENIED).
+  """
+  decideConsent(sessionId: ID!, approve: Boolean!): OnboardingSession!
+  """
+  Makes a provider's simulator slow or failing for ` + "`" + `seconds` + "`" + ` (default 60, at
+  most 3600), after which it is back to normal by itself; NONE ends a fault
+  at once. It applies to every user of the simulator.
+  """
+  setFault(provider: Provider!, fault: SandboxFault!, seconds: Int): Boolean!
+}
+
+"What setFault makes a simulator do."
+enum SandboxFault {
+  "Back to normal."
+  NONE
+  "3 seconds more per call."
+  SLOW
+  "Every API call answers a 5xx server error."
+  FAILING
+}
+
+extend type Mutation {
+  "Drives the built-in provider simulators. Development and sandbox servers only."
+  sandbox: SandboxMutations!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/schema.graphqls", Input: `# Root types, scalars and the pieces every domain shares. Domain files
@@ -5072,6 +5190,20 @@ func (ec *executionContext) childFields_ProductTotal(ctx context.Context, field 
 		return ec.fieldContext_ProductTotal_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductTotal", field.Name)
+}
+
+func (ec *executionContext) childFields_SandboxMutations(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "linkCode":
+		return ec.fieldContext_SandboxMutations_linkCode(ctx, field)
+	case "fireWebhook":
+		return ec.fieldContext_SandboxMutations_fireWebhook(ctx, field)
+	case "decideConsent":
+		return ec.fieldContext_SandboxMutations_decideConsent(ctx, field)
+	case "setFault":
+		return ec.fieldContext_SandboxMutations_setFault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SandboxMutations", field.Name)
 }
 
 func (ec *executionContext) childFields_Skill(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/fingraph/fingraph/graph/model"
 	"github.com/fingraph/fingraph/graph/scalars"
 	"github.com/fingraph/fingraph/internal/provider"
+	"github.com/fingraph/fingraph/internal/sandboxapi"
 	"github.com/fingraph/fingraph/models"
 	"github.com/shopspring/decimal"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -35,6 +36,7 @@ type MutationResolver interface {
 	UploadOnboardingDocument(ctx context.Context, sessionID string, stepID string, file graphql.Upload, clientMutationID *string) (*models.OnboardingSession, error)
 	CompleteOnboardingSession(ctx context.Context, sessionID string, tempToken *string, redirectURL *string) (*models.OnboardingSession, error)
 	CancelOnboardingSession(ctx context.Context, sessionID string, clientMutationID *string) (*models.OnboardingSession, error)
+	Sandbox(ctx context.Context) (*sandboxapi.Namespace, error)
 	UploadStatements(ctx context.Context, files []graphql.Upload, tag *string, clientName *string) (*models.StatementUpload, error)
 }
 type QueryResolver interface {
@@ -895,6 +897,38 @@ func (ec *executionContext) fieldContext_Mutation_cancelOnboardingSession(ctx co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_sandbox(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sandbox(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().Sandbox(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *sandboxapi.Namespace) graphql.Marshaler {
+			return ec.marshalNSandboxMutations2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋinternalᚋsandboxapiᚐNamespace(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sandbox(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SandboxMutations(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_uploadStatements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1493,6 +1527,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelOnboardingSession":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelOnboardingSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sandbox":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sandbox(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -28,6 +28,7 @@ import (
 	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/realtime"
 	"github.com/fingraph/fingraph/internal/sandbox"
+	"github.com/fingraph/fingraph/internal/sandboxapi"
 	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/internal/users"
@@ -201,6 +202,9 @@ func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob 
 	rt := realtime.New(a.Events, fin, realtime.Options{MaxSubscriptions: a.Config.MaxSubscriptions,
 		MaxConnections: a.Config.MaxConnections})
 	resolver := &graph.Resolver{Users: users.New(st), Finance: fin, Onboarding: ob, Statements: a.Statements, Realtime: rt}
+	if a.SandboxMutations() {
+		resolver.Simulators = sandboxapi.New(a.Sandbox, fin, ob)
+	}
 	l := a.Config.Limits
 	gql := graph.NewHandler(resolver, graph.HandlerOptions{
 		Introspection:  a.Config.Introspection,
@@ -212,6 +216,7 @@ func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob 
 		Safelist:       safelist,
 		MaxUploadBytes: a.Config.MaxUploadBytes,
 		Streams:        a.streamOptions(v, rt, fin),
+		Sandbox:        a.SandboxMutations(),
 	})
 	return httpapi.New(httpapi.Deps{
 		GraphQL:            fin.Middleware(gql),
@@ -251,4 +256,11 @@ func (a *App) schemaHandler() http.Handler {
 		return nil
 	}
 	return graph.SDLHandler(graph.PublicSchema())
+}
+
+// SandboxMutations reports whether the schema has the `sandbox` mutations
+// that drive the simulators: on development and sandbox servers running
+// them, never in production.
+func (a *App) SandboxMutations() bool {
+	return a.Config.Dev() && a.Config.Sandbox && a.Sandbox != nil
 }

@@ -24,12 +24,17 @@ var isolationCovered = map[string]string{
 	"Mutation.startCredentialsAction": "startCredentialsAction",
 	// Onboarding sessions: TestOnboardingErrors (another user's session is
 	// NOT_FOUND) and TestOnboardingIsolation below.
-	"Mutation.startOnboardingSession":    "a skill id, not an object: nothing of another user to reach",
-	"Mutation.submitOnboardingStep":      "TestOnboardingIsolation",
-	"Mutation.uploadOnboardingDocument":  "TestOnboardingIsolation",
-	"Mutation.completeOnboardingSession": "TestOnboardingIsolation",
-	"Mutation.cancelOnboardingSession":   "TestOnboardingIsolation",
-	"Mutation.deleteCredentials":         "deleteCredentials",
+	"Mutation.startOnboardingSession":       "a skill id, not an object: nothing of another user to reach",
+	"Mutation.submitOnboardingStep":         "TestOnboardingIsolation",
+	"Mutation.uploadOnboardingDocument":     "TestOnboardingIsolation",
+	"Mutation.completeOnboardingSession":    "TestOnboardingIsolation",
+	"Mutation.cancelOnboardingSession":      "TestOnboardingIsolation",
+	"Mutation.deleteCredentials":            "deleteCredentials",
+	"Subscription.credentialsUpdated":       "TestSubscriptionsFollowChanges",
+	"Subscription.onboardingSessionUpdated": "TestSubscriptionsFollowChanges",
+	// The sandbox namespace (development and sandbox servers).
+	"SandboxMutations.fireWebhook":   "TestSandboxFireWebhook",
+	"SandboxMutations.decideConsent": "TestSandboxDecideConsent",
 }
 
 func TestIsolationCoversEveryIDField(t *testing.T) {

@@ -51,12 +51,30 @@ func printBanner(env Env, a *app.App, addr string) {
 	fmt.Fprintf(env.Stdout, "fingraph %s (%s) serving on %s\n", version(), a.Config.Env, base)
 	fmt.Fprintf(env.Stdout, "  playground: %s/\n", base)
 	fmt.Fprintf(env.Stdout, "  graphql:    %s/graphql\n", base)
-	if a.DemoToken == "" {
+	if a.DemoToken != "" {
+		fmt.Fprintf(env.Stdout, "  demo token: %s\n", a.DemoToken)
+		fmt.Fprintf(env.Stdout, "  try:        curl -s %s/graphql -H 'Authorization: Bearer %s' "+
+			"-H 'Content-Type: application/json' -d '{\"query\":\"{ __typename }\"}'\n", base, a.DemoToken)
+	}
+	printSimulators(env, a)
+}
+
+// printSimulators lists the running provider simulators, how to drive
+// them, and the sandbox mutations that do it through the API.
+func printSimulators(env Env, a *app.App) {
+	if a.Sandbox == nil {
 		return
 	}
-	fmt.Fprintf(env.Stdout, "  demo token: %s\n", a.DemoToken)
-	fmt.Fprintf(env.Stdout, "  try:        curl -s %s/graphql -H 'Authorization: Bearer %s' "+
-		"-H 'Content-Type: application/json' -d '{\"query\":\"{ __typename }\"}'\n", base, a.DemoToken)
+	for _, e := range a.Sandbox.Describe() {
+		fmt.Fprintf(env.Stdout, "  %s simulator: %s\n", e.Name, e.BaseURL)
+		for _, h := range e.Hints {
+			fmt.Fprintf(env.Stdout, "    %s\n", h)
+		}
+	}
+	if a.SandboxMutations() {
+		fmt.Fprintln(env.Stdout, "  sandbox:    mutation { sandbox { linkCode(provider: FLANKS, scenario: \"SCA_SMS\") } } "+
+			"(also fireWebhook, decideConsent, setFault) drives the simulators through the API")
+	}
 }
 
 // reloadOnHangup reloads provider client certificates on SIGHUP, the

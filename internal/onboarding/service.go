@@ -217,6 +217,13 @@ func (s *Service) owned(ctx context.Context, globalID string) (*models.Onboardin
 	return o, nil
 }
 
+// Owned loads, by global ID, a session the caller may change (the
+// sandbox's consent decision checks it first): another user's session
+// answers NOT_FOUND, like an unknown one.
+func (s *Service) Owned(ctx context.Context, sessionID string) (*models.OnboardingSession, error) {
+	return s.owned(ctx, sessionID)
+}
+
 // sessionKey reads a session's global ID.
 func sessionKey(globalID string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(globalID)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/models"
@@ -14,15 +16,23 @@ import (
 // demoBanks are the institutions the demo user is linked to.
 var demoBanks = []string{"testbank", "bbva"}
 
+// DefaultSandboxBank is the institution of SandboxLinkCode without one.
+const DefaultSandboxBank = "testbank"
+
 // Sim is the Flanks simulator running for the sandbox.
 type Sim struct {
 	srv        *flankssim.Server
 	seed       int64
 	url        string
 	id, secret string
+	faults     *sandbox.FaultSwitch
 }
 
-var _ sandbox.Sim = (*Sim)(nil)
+var (
+	_ sandbox.Sim       = (*Sim)(nil)
+	_ sandbox.LinkCoder = (*Sim)(nil)
+	_ sandbox.Faulter   = (*Sim)(nil)
+)
 
 // StartSim starts the Flanks simulator on o.Addr and points cfg at it.
 func StartSim(cfg *Config, o sandbox.Options) (*Sim, error) {
@@ -39,7 +49,8 @@ func StartSim(cfg *Config, o sandbox.Options) (*Sim, error) {
 		return nil, fmt.Errorf("start flanks simulator: %w", err)
 	}
 	cfg.BaseURL, cfg.ClientID, cfg.ClientSecret = url, flankssim.DefaultClientID, flankssim.DefaultClientSecret
-	return &Sim{srv: srv, seed: o.Seed, url: url, id: cfg.ClientID, secret: cfg.ClientSecret}, nil
+	return &Sim{srv: srv, seed: o.Seed, url: url, id: cfg.ClientID, secret: cfg.ClientSecret,
+		faults: sandbox.NewFaultSwitch(srv, o.Latency)}, nil
 }
 
 // Server returns the simulator itself, for tests and tools that drive it
@@ -50,7 +61,10 @@ func (s *Sim) Server() *flankssim.Server { return s.srv }
 func (s *Sim) Provider() models.Provider { return models.ProviderFlanks }
 
 // Close implements sandbox.Sim.
-func (s *Sim) Close() error { return s.srv.Close() }
+func (s *Sim) Close() error {
+	s.faults.Stop()
+	return s.srv.Close()
+}
 
 // Describe implements sandbox.Sim.
 func (s *Sim) Describe() sandbox.Endpoint {
@@ -76,6 +90,30 @@ func (s *Sim) DemoLinks(_ context.Context, externalID string) ([]provider.Link, 
 	}
 	return links, nil
 }
+
+// SandboxLinkCode implements sandbox.LinkCoder: a user finishing Flanks
+// Link at bank (DefaultSandboxBank when empty) with scenario as the
+// password, which carries the TestBank triggers (SCA_SMS,
+// INVALID_CREDENTIALS, DATA_ERROR_PRODUCT_ACCOUNT...; anything else is a
+// good password). It returns the code Link hands the App.
+func (s *Sim) SandboxLinkCode(_ context.Context, bank, scenario string) (string, error) {
+	if bank == "" {
+		bank = DefaultSandboxBank
+	}
+	res, err := s.srv.CompleteLink(flankssim.LinkCompletion{Bank: bank, Password: scenario})
+	switch {
+	case errors.Is(err, flankssim.ErrUnknownBank):
+		return "", apperr.Invalid("the Flanks simulator has no institution %q (see entities(provider: FLANKS))", bank)
+	case errors.Is(err, flankssim.ErrAlreadyExists):
+		return "", apperr.Conflictf("Flanks Link answered CREDENTIALS_ALREADY_EXIST: it issues no code")
+	case err != nil:
+		return "", fmt.Errorf("flanks simulator: complete a link: %w", err)
+	}
+	return res.Code, nil
+}
+
+// SandboxFault implements sandbox.Faulter.
+func (s *Sim) SandboxFault(f sandbox.Fault, d time.Duration) error { return s.faults.Set(f, d) }
 
 // SimServer returns the Flanks simulator of a running sandbox, or nil when
 // it has none.

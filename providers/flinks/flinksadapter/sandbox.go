@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/models"
@@ -24,6 +26,7 @@ type Sim struct {
 	secret string
 	upload uploadFiles
 	tmpDir string // removed at Close: the certificates' directory without a DataDir
+	faults *sandbox.FaultSwitch
 }
 
 // uploadFiles are the Upload API settings of a sandbox.
@@ -35,7 +38,12 @@ type uploadFiles struct {
 // API certificates of the sandbox.
 const uploadCertDir = "flinks-upload"
 
-var _ sandbox.Sim = (*Sim)(nil)
+var (
+	_ sandbox.Sim          = (*Sim)(nil)
+	_ sandbox.LinkCoder    = (*Sim)(nil)
+	_ sandbox.WebhookFirer = (*Sim)(nil)
+	_ sandbox.Faulter      = (*Sim)(nil)
+)
 
 // StartSim starts the Flinks simulator on o.Addr and points cfg at it;
 // its webhooks go to o.PublicURL/webhooks/flinks, signed with a secret
@@ -61,7 +69,7 @@ func StartSim(cfg *Config, o sandbox.Options) (*Sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start flinks simulator: %w", err)
 	}
-	sim := &Sim{srv: srv, seed: o.Seed, url: url, secret: secret}
+	sim := &Sim{srv: srv, seed: o.Seed, url: url, secret: secret, faults: sandbox.NewFaultSwitch(srv, o.Latency)}
 	if err := sim.startUpload(o.DataDir); err != nil {
 		return nil, errors.Join(fmt.Errorf("start flinks upload simulator: %w", err), sim.Close())
 	}
@@ -153,6 +161,7 @@ func (s *Sim) Provider() models.Provider { return models.ProviderFlinks }
 // Close implements sandbox.Sim. The certificates of a DataDir stay (the
 // next start rewrites them); a temporary directory goes.
 func (s *Sim) Close() error {
+	s.faults.Stop()
 	err := s.srv.Close()
 	if s.tmpDir != "" {
 		err = errors.Join(err, os.RemoveAll(s.tmpDir))
@@ -199,6 +208,50 @@ func (s *Sim) DemoLinks(_ context.Context, externalID string) ([]provider.Link, 
 	return []provider.Link{{Ref: id, ExternalID: externalID,
 		State: state{Institution: flinkssim.Institution}.doc()}}, nil
 }
+
+// sandboxUsers are the FlinksCapital test users SandboxLinkCode accepts.
+var sandboxUsers = []string{flinkssim.UserGreatdayNoMFA, flinkssim.UserGreatday, flinkssim.UserPending,
+	flinkssim.UserDispatched, flinkssim.UserServiceUnavailable, flinkssim.UserDisabled}
+
+// SandboxLinkCode implements sandbox.LinkCoder: a user finishing Flinks
+// Connect at FlinksCapital (the only institution) as the test user named
+// by scenario (UserGreatdayNoMFA when empty). It returns the LoginId
+// Connect's redirect carries; the webhook follows once the extraction is
+// done, as with Flinks.
+func (s *Sim) SandboxLinkCode(_ context.Context, institution, scenario string) (string, error) {
+	if institution != "" && !strings.EqualFold(institution, flinkssim.Institution) {
+		return "", apperr.Invalid("the Flinks simulator has only the institution %q", flinkssim.Institution)
+	}
+	if scenario == "" {
+		scenario = flinkssim.UserGreatdayNoMFA
+	}
+	id, err := s.srv.CreateLogin(scenario, flinkssim.TestPassword)
+	if errors.Is(err, flinkssim.ErrInvalidCredentials) {
+		return "", apperr.Invalid("%q is not a FlinksCapital test user: use one of %s", scenario, strings.Join(sandboxUsers, ", "))
+	}
+	if err != nil {
+		return "", fmt.Errorf("flinks simulator: create a login: %w", err)
+	}
+	return id, nil
+}
+
+// SandboxFireWebhook implements sandbox.WebhookFirer: the login's
+// GetAccountsDetail webhook, signed, delivered now.
+func (s *Sim) SandboxFireWebhook(_ context.Context, loginID string) error {
+	err := s.srv.FireWebhook(loginID)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flinkssim.ErrUnknownLogin):
+		return apperr.Conflictf("the Flinks simulator does not know this login (it has restarted since the link)")
+	case errors.Is(err, flinkssim.ErrNoWebhookURL):
+		return &apperr.Error{Kind: apperr.ErrUnsupported, Public: "the Flinks simulator has no webhook URL"}
+	}
+	return apperr.Conflictf("the Flinks simulator's webhook delivery failed: %v", err)
+}
+
+// SandboxFault implements sandbox.Faulter.
+func (s *Sim) SandboxFault(f sandbox.Fault, d time.Duration) error { return s.faults.Set(f, d) }
 
 // SimServer returns the Flinks simulator of a running sandbox, or nil.
 func SimServer(sb *sandbox.Sandbox) *Sim {
