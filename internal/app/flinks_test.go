@@ -84,10 +84,23 @@ func (s *testServer) readFlinks(t *testing.T, id string) flinksView {
 // waitAccounts reads until the credentials show accounts.
 func (s *testServer) waitAccounts(t *testing.T, id string) flinksView {
 	t.Helper()
+	return s.waitFlinks(t, id, func(v flinksView) bool { return len(v.Accounts.Nodes) > 0 })
+}
+
+// waitSettled reads until the credentials show accounts and are no longer
+// pending. One response may show the data beside the pending flag it read
+// a moment earlier: the flag follows in the next read.
+func (s *testServer) waitSettled(t *testing.T, id string) flinksView {
+	t.Helper()
+	return s.waitFlinks(t, id, func(v flinksView) bool { return len(v.Accounts.Nodes) > 0 && !v.Status.Pending })
+}
+
+func (s *testServer) waitFlinks(t *testing.T, id string, done func(flinksView) bool) flinksView {
+	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		v := s.readFlinks(t, id)
-		if len(v.Accounts.Nodes) > 0 {
+		if done(v) {
 			return v
 		}
 		if time.Now().After(deadline) {
@@ -121,7 +134,7 @@ func TestFlinksPendingIsPolled(t *testing.T) {
 		if !first.Status.Pending || len(first.Accounts.Nodes) != 0 {
 			t.Fatalf("first read: %+v", first)
 		}
-		checkFlinksData(t, s.waitAccounts(t, id), 1)
+		checkFlinksData(t, s.waitSettled(t, id), 1)
 		if n := sim.Requests(flinkssim.EndpointGetAccountsDetailAsync); n == 0 {
 			t.Fatal("the data came without a poll")
 		}
@@ -340,7 +353,7 @@ func TestFlinksDemoBesideFlanks(t *testing.T) {
 	if providers["FLANKS"] == 0 || providers["FLINKS"] != 1 {
 		t.Fatalf("demo credentials: %v", providers)
 	}
-	checkFlinksData(t, s.waitAccounts(t, flinksID), 2)
+	checkFlinksData(t, s.waitSettled(t, flinksID), 2)
 }
 
 // httpRecorder captures the deliveries sent to it, to replay them.
