@@ -16,6 +16,7 @@ import (
 	"github.com/fingraph/fingraph/providers/finqware/finqwareadapter"
 	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
 	"github.com/fingraph/fingraph/providers/flinks/flinksadapter"
+	"github.com/fingraph/fingraph/providers/guard"
 )
 
 // kit is everything the server needs of one provider: its configuration
@@ -27,16 +28,18 @@ type kit struct {
 	// legacyLinker serves the deprecated exchangeLinkCode mutation.
 	legacyLinker bool
 	section      func() config.Section
-	build        func(config.Section) (provider.Provider, error)
-	simulate     func(config.Section, sandbox.Options) (sandbox.Sim, error)
+	// build makes the adapter; h connects its client to the metrics and
+	// tracing.
+	build    func(s config.Section, h guard.Hooks) (provider.Provider, error)
+	simulate func(config.Section, sandbox.Options) (sandbox.Sim, error)
 }
 
 var kits = []kit{
 	{
 		name: models.ProviderFlanks, legacyLinker: true,
 		section: func() config.Section { return &flanksadapter.Config{} },
-		build: func(s config.Section) (provider.Provider, error) {
-			c, err := s.(*flanksadapter.Config).NewClient()
+		build: func(s config.Section, h guard.Hooks) (provider.Provider, error) {
+			c, err := s.(*flanksadapter.Config).NewClient(h)
 			if err != nil {
 				return nil, err
 			}
@@ -49,8 +52,8 @@ var kits = []kit{
 	{
 		name:    models.ProviderFlinks,
 		section: func() config.Section { return &flinksadapter.Config{} },
-		build: func(s config.Section) (provider.Provider, error) {
-			return s.(*flinksadapter.Config).New()
+		build: func(s config.Section, h guard.Hooks) (provider.Provider, error) {
+			return s.(*flinksadapter.Config).New(h)
 		},
 		simulate: func(s config.Section, o sandbox.Options) (sandbox.Sim, error) {
 			return flinksadapter.StartSim(s.(*flinksadapter.Config), o)
@@ -59,8 +62,8 @@ var kits = []kit{
 	{
 		name:    models.ProviderFinqware,
 		section: func() config.Section { return &finqwareadapter.Config{} },
-		build: func(s config.Section) (provider.Provider, error) {
-			c, err := s.(*finqwareadapter.Config).NewClient()
+		build: func(s config.Section, h guard.Hooks) (provider.Provider, error) {
+			c, err := s.(*finqwareadapter.Config).NewClient(h)
 			if err != nil {
 				return nil, err
 			}
@@ -136,7 +139,7 @@ func (a *App) newRegistry() (*provider.Registry, models.Provider, error) {
 		if sec == nil || !sec.Configured() {
 			continue
 		}
-		p, err := k.build(sec)
+		p, err := k.build(sec, guard.Hooks{})
 		if err != nil {
 			return nil, "", fmt.Errorf("%s client: %w", k.name, err)
 		}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -70,6 +71,20 @@ func (r *Reader) Int64(key string, fallback int64) int64 {
 		return fallback
 	}
 	return n
+}
+
+// Float64 reads a decimal number such as 2.5.
+func (r *Reader) Float64(key string, fallback float64) float64 {
+	v := r.Str(key, "")
+	if v == "" {
+		return fallback
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		r.Fail(key, fmt.Sprintf("must be a number, not %q", v))
+		return fallback
+	}
+	return f
 }
 
 // Durations reads "name=duration,name=duration".

@@ -28,6 +28,8 @@ const (
 const (
 	defaultHTTPTimeout = 30 * time.Second
 	defaultUserAgent   = "fingraph-finqware/1"
+	// clientName names the client to a guard.Observer.
+	clientName = "finqware"
 )
 
 // Client calls the Finqware API. It is safe for concurrent use; all calls
@@ -44,6 +46,7 @@ type Client struct {
 	tokenPath    string
 	catalogPath  string
 	policy       guard.Policy
+	observer     guard.Observer
 	caller       *httpx.Caller
 
 	// now is the clock of the guards and of Retry-After dates; tests
@@ -84,11 +87,14 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	now := func() time.Time { return c.now() }
 	c.caller = &httpx.Caller{
-		HTTP:   c.httpClient,
-		Retry:  c.policy.RetryPolicy(),
-		Guards: c.policy.Guards(now),
-		Now:    now,
+		HTTP:     c.httpClient,
+		Retry:    c.policy.RetryPolicy(),
+		Guards:   c.policy.Guards(now),
+		Now:      now,
+		Name:     clientName,
+		Observer: c.observer,
 	}
+	httpx.Observed(c.observer).Watch(clientName, c.caller.Guards.State)
 	return c, nil
 }
 

@@ -66,6 +66,15 @@ func WithGuards(p guard.Policy) Option {
 	}
 }
 
+// WithObserver reports every call, retry and the state of the guards to
+// obs (the server's metrics), under the name "finqware".
+func WithObserver(obs guard.Observer) Option {
+	return func(c *Client) error {
+		c.observer = obs
+		return nil
+	}
+}
+
 // WithTenantUserID sets the tenant_user_id sent when a call does not give
 // its own. The seed omits the field; the current API requires it on
 // sessions and data calls (https://docs.finqware.com/api/sessions). Per-call

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fingraph/fingraph/providers/guard"
 	"github.com/fingraph/fingraph/providers/internal/httpx"
 )
 
@@ -28,6 +29,8 @@ const DefaultJWKSURL = "https://api.flanks.io/.well-known/jwks.json"
 const (
 	defaultHTTPTimeout = 30 * time.Second
 	defaultUserAgent   = "fingraph-flanks/1"
+	// clientName names the client to a guard.Observer.
+	clientName = "flanks"
 )
 
 // Client calls the Flanks API. It is safe for concurrent use; all callers
@@ -44,6 +47,7 @@ type Client struct {
 	tokens      tokenCache
 	policies    guardPolicies
 	guards      guards
+	observer    guard.Observer
 
 	// Replaced by tests so no test sleeps or depends on the wall clock.
 	now    func() time.Time
@@ -89,6 +93,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		c.callTimeout = defaultHTTPTimeout
 	}
 	c.guards = c.newGuards(c.policies)
+	httpx.Observed(c.observer).Watch(clientName, c.guards.state)
 	return c, nil
 }
 

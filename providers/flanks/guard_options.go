@@ -4,6 +4,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/fingraph/fingraph/providers/guard"
 	"github.com/fingraph/fingraph/providers/internal/httpx"
 )
 
@@ -29,10 +30,10 @@ type BreakerPolicy struct {
 	OpenTimeout time.Duration
 }
 
-func (p BreakerPolicy) config(now func() time.Time) httpx.BreakerConfig {
+func (p BreakerPolicy) config() httpx.BreakerConfig {
 	return httpx.BreakerConfig{
 		MaxConsecutiveFailures: p.MaxConsecutiveFailures, MinCalls: p.MinCalls,
-		FailureRatio: p.FailureRatio, Window: p.Window, OpenTimeout: p.OpenTimeout, Now: now,
+		FailureRatio: p.FailureRatio, Window: p.Window, OpenTimeout: p.OpenTimeout,
 	}
 }
 
@@ -103,6 +104,27 @@ func WithRetryBudget(p RetryBudgetPolicy) Option {
 	}
 }
 
+// WithRateLimit bounds the requests sent to Flanks (per process; retries
+// and token requests included). The zero policy sets no limit.
+func WithRateLimit(p guard.RateLimitPolicy) Option {
+	return func(c *Client) error {
+		if p.PerSecond < 0 || p.Burst < 0 {
+			return errors.New("flanks: negative rate limit")
+		}
+		c.policies.rateLimit = p
+		return nil
+	}
+}
+
+// WithObserver reports every call, retry and the state of the guards to
+// obs (the server's metrics), under the name "flanks".
+func WithObserver(obs guard.Observer) Option {
+	return func(c *Client) error {
+		c.observer = obs
+		return nil
+	}
+}
+
 // Sentinels of the guards, re-exported so callers outside the providers
 // tree (which cannot import providers/internal) can match them.
 var (
@@ -111,4 +133,8 @@ var (
 	// ErrBulkheadFull: too many calls in flight and waiting; no request
 	// was sent.
 	ErrBulkheadFull = httpx.ErrBulkheadFull
+	// ErrOutboundRateLimited: the client's own rate limit (WithRateLimit)
+	// would have made the call wait past its deadline; no request was
+	// sent. (ErrRateLimited is Flanks answering 429.)
+	ErrOutboundRateLimited = httpx.ErrRateLimited
 )

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fingraph/fingraph/providers/guard"
 	"github.com/fingraph/fingraph/providers/internal/httpx"
 )
 
@@ -17,23 +18,26 @@ type guards struct {
 	breaker  *httpx.Breaker
 	bulkhead *httpx.Bulkhead
 	budget   *httpx.RetryBudget
+	limiter  *httpx.RateLimiter
 }
 
 // guardPolicies are what the options chose; NewClient builds the guards
 // from them once the clock is final.
 type guardPolicies struct {
-	breaker  BreakerPolicy
-	bulkhead BulkheadPolicy
-	budget   RetryBudgetPolicy
+	breaker   BreakerPolicy
+	bulkhead  BulkheadPolicy
+	budget    RetryBudgetPolicy
+	rateLimit guard.RateLimitPolicy
 }
 
-// newGuards builds the guards on the client's clock, read through c so
-// tests that replace c.now drive the breaker and the budget too.
+// newGuards builds the guards. The budget and the rate limit run on the
+// client's clock, read through c so tests that replace c.now drive them;
+// the breaker runs on the wall clock (gobreaker has no clock to inject).
 func (c *Client) newGuards(p guardPolicies) guards {
 	now := func() time.Time { return c.now() }
-	var g guards
+	g := guards{limiter: httpx.NewRateLimiter(p.rateLimit.PerSecond, p.rateLimit.Burst)}
 	if !p.breaker.Disabled {
-		g.breaker = httpx.NewBreaker(p.breaker.config(now))
+		g.breaker = httpx.NewBreaker(p.breaker.config())
 	}
 	if !p.bulkhead.Disabled {
 		g.bulkhead = httpx.NewBulkhead(p.bulkhead.MaxInFlight, p.bulkhead.MaxQueue)
@@ -44,14 +48,27 @@ func (c *Client) newGuards(p guardPolicies) guards {
 	return g
 }
 
-// attempt sends one request through the breaker and the bulkhead. The
-// bulkhead slot covers only the round trip, so a call sleeping in backoff
-// (or fetching a token, done before) holds no slot. A refusal by either
-// guard is returned as a *refusal, which the caller must not retry.
+// state snapshots the guards for the observer.
+func (g guards) state() guard.GuardsState {
+	return httpx.Guards{Breaker: g.breaker, Bulkhead: g.bulkhead}.State()
+}
+
+// attempt sends one request through the breaker, the rate limit and the
+// bulkhead. The bulkhead slot covers only the round trip, so a call
+// sleeping in backoff or for a rate token (or fetching a token, done
+// before) holds no slot. A refusal by any guard is returned as a
+// *refusal, which the caller must not retry.
 func (c *Client) attempt(ctx context.Context, r *request, req *http.Request) (*result, error) {
 	done, err := c.guards.breaker.Allow()
 	if err != nil {
 		return nil, &refusal{method: r.method, path: r.label(), cause: err}
+	}
+	if err := c.guards.limiter.Wait(ctx, c.now(), c.sleep); err != nil {
+		done(httpx.Ignored) // never sent: says nothing about Flanks
+		if errors.Is(err, httpx.ErrRateLimited) {
+			return nil, &refusal{method: r.method, path: r.label(), cause: err}
+		}
+		return nil, err
 	}
 	release, err := c.guards.bulkhead.Acquire(ctx)
 	if err != nil {
@@ -85,11 +102,12 @@ func outcome(ctx context.Context, res *result, err error) httpx.Outcome {
 	}
 }
 
-// refusal is a call the client refused to send: open breaker or full
-// bulkhead. It matches both the httpx sentinel (ErrCircuitOpen,
-// ErrBulkheadFull) and ErrUpstream, so callers that already treat
-// ErrUpstream as "provider unavailable" (the server answers
-// UPSTREAM_UNAVAILABLE and serves cached data as stale) need no change.
+// refusal is a call the client refused to send: open breaker, full
+// bulkhead, or a rate limit wait past the deadline. It matches both the
+// httpx sentinel (ErrCircuitOpen, ErrBulkheadFull, ErrOutboundRateLimited)
+// and ErrUpstream, so callers that already treat ErrUpstream as "provider
+// unavailable" (the server answers UPSTREAM_UNAVAILABLE and serves cached
+// data as stale) need no change.
 type refusal struct {
 	method, path string
 	cause        error
@@ -102,3 +120,13 @@ func (e *refusal) Error() string {
 
 // Unwrap returns the httpx sentinel and ErrUpstream.
 func (e *refusal) Unwrap() []error { return []error{e.cause, ErrUpstream} }
+
+// callOutcome classifies a finished call for the observer: a typed error
+// carrying a status is an answer, anything else is judged by its error.
+func callOutcome(ctx context.Context, err error) string {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode != 0 {
+		return httpx.CallOutcome(ctx, apiErr.StatusCode, nil)
+	}
+	return httpx.CallOutcome(ctx, http.StatusOK, err)
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fingraph/fingraph/providers/guard"
 	"github.com/fingraph/fingraph/providers/internal/httpx"
 )
 
@@ -46,7 +47,7 @@ func wantRefused(t *testing.T, err, sentinel error) {
 	if !errors.Is(err, sentinel) || !errors.Is(err, ErrUpstream) {
 		t.Fatalf("err = %v, want %v and ErrUpstream", err, sentinel)
 	}
-	if !errors.Is(err, httpx.ErrCircuitOpen) && !errors.Is(err, httpx.ErrBulkheadFull) {
+	if !errors.Is(err, httpx.ErrCircuitOpen) && !errors.Is(err, httpx.ErrBulkheadFull) && !errors.Is(err, httpx.ErrRateLimited) {
 		t.Fatalf("err = %v does not match the httpx sentinels", err)
 	}
 	var apiErr *APIError
@@ -76,15 +77,36 @@ func TestBreakerOpensAfterSixConsecutive503s(t *testing.T) {
 	}
 }
 
-func TestBreakerHalfOpenTrialClosesOnSuccess(t *testing.T) {
-	e := newTestEnv(t, WithRetry(RetryPolicy{MaxAttempts: 1}))
-	s := serveStatus(e, http.StatusBadGateway)
+// shortOpen makes the breaker probe after a few milliseconds: it runs on
+// the wall clock (gobreaker), so the half-open tests wait its timeout out.
+var shortOpen = WithBreaker(BreakerPolicy{OpenTimeout: 30 * time.Millisecond})
+
+// tripThenHalfOpen makes 6 failing calls, checks the breaker refuses the
+// next one while its timeout runs (when the machine is quick enough to
+// tell), and waits until it lets a trial through.
+func tripThenHalfOpen(t *testing.T, e *testEnv) {
+	t.Helper()
 	for range 6 {
 		_ = listAccounts(e.client)
 	}
-	e.clock.Advance(httpx.DefaultOpenTimeout - time.Millisecond)
-	wantRefused(t, listAccounts(e.client), ErrCircuitOpen)
-	e.clock.Advance(time.Millisecond)
+	opened := time.Now()
+	err := listAccounts(e.client)
+	if time.Since(opened) < 30*time.Millisecond {
+		wantRefused(t, err, ErrCircuitOpen)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for e.client.guards.breaker.State() != httpx.StateHalfOpen {
+		if time.Now().After(deadline) {
+			t.Fatalf("breaker %v, want half-open after its timeout", e.client.guards.breaker.State())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestBreakerHalfOpenTrialClosesOnSuccess(t *testing.T) {
+	e := newTestEnv(t, WithRetry(RetryPolicy{MaxAttempts: 1}), shortOpen)
+	s := serveStatus(e, http.StatusBadGateway)
+	tripThenHalfOpen(t, e)
 	s.status.Store(http.StatusOK)
 	if err := listAccounts(e.client); err != nil {
 		t.Fatalf("trial call: %v", err)
@@ -103,16 +125,18 @@ func TestBreakerHalfOpenTrialClosesOnSuccess(t *testing.T) {
 }
 
 func TestBreakerHalfOpenTrialFailureReopens(t *testing.T) {
-	e := newTestEnv(t, WithRetry(RetryPolicy{MaxAttempts: 1}))
+	e := newTestEnv(t, WithRetry(RetryPolicy{MaxAttempts: 1}), shortOpen)
 	s := serveStatus(e, http.StatusServiceUnavailable)
-	for range 6 {
-		_ = listAccounts(e.client)
-	}
-	e.clock.Advance(httpx.DefaultOpenTimeout)
+	tripThenHalfOpen(t, e)
 	if err := listAccounts(e.client); !errors.Is(err, ErrUpstream) || errors.Is(err, ErrCircuitOpen) {
 		t.Fatalf("trial: %v, want the upstream's 503", err)
 	}
-	wantRefused(t, listAccounts(e.client), ErrCircuitOpen)
+	reopened := time.Now()
+	err := listAccounts(e.client)
+	if time.Since(reopened) >= 30*time.Millisecond {
+		t.Skip("too slow to observe the re-opened breaker within its timeout")
+	}
+	wantRefused(t, err, ErrCircuitOpen)
 	if n := s.hits.Load(); n != 7 {
 		t.Errorf("%d requests, want 6 + 1 trial", n)
 	}
@@ -337,5 +361,63 @@ func TestGuardOptionsValidated(t *testing.T) {
 	}
 	if c.guards != (guards{}) {
 		t.Errorf("disabled guards built: %+v", c.guards)
+	}
+}
+
+// observerLog is a guard.Observer remembering what it saw.
+type observerLog struct {
+	mu       sync.Mutex
+	calls    []string
+	retries  int
+	watching []string
+}
+
+func (o *observerLog) Call(client, outcome string, _ time.Duration) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls = append(o.calls, client+"/"+outcome)
+}
+
+func (o *observerLog) Retry(string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.retries++
+}
+
+func (o *observerLog) Watch(client string, state func() guard.GuardsState) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.watching = append(o.watching, client+"/"+state().Breaker)
+}
+
+func TestRateLimitRefusesAWaitPastTheDeadline(t *testing.T) {
+	obs := &observerLog{}
+	e := newTestEnv(t, WithRateLimit(guard.RateLimitPolicy{PerSecond: 0.01, Burst: 1}), WithTimeout(5*time.Second),
+		WithObserver(obs))
+	s := serveStatus(e, http.StatusOK)
+	err := listAccounts(e.client) // the token request takes the only token
+	wantRefused(t, err, ErrOutboundRateLimited)
+	if s.hits.Load() != 0 {
+		t.Fatalf("%d requests past the rate limit", s.hits.Load())
+	}
+	if st := e.client.guards.breaker.State(); st != httpx.StateClosed {
+		t.Fatalf("breaker %v after a local refusal", st)
+	}
+	want := []string{"flanks/ok", "flanks/rate_limited"}
+	if len(obs.calls) != 2 || obs.calls[0] != want[0] || obs.calls[1] != want[1] {
+		t.Fatalf("observed %v, want %v", obs.calls, want)
+	}
+	if len(obs.watching) != 1 || obs.watching[0] != "flanks/closed" {
+		t.Fatalf("watching %v", obs.watching)
+	}
+}
+
+func TestObserverSeesRetries(t *testing.T) {
+	obs := &observerLog{}
+	e := newTestEnv(t, WithObserver(obs))
+	serveStatus(e, http.StatusServiceUnavailable)
+	_ = listAccounts(e.client)
+	if obs.retries != 2 || obs.calls[len(obs.calls)-1] != "flanks/server_error" {
+		t.Fatalf("calls %v, retries %d; want a server_error after 2 retries", obs.calls, obs.retries)
 	}
 }

@@ -59,10 +59,19 @@ type callState struct {
 var kidMention = regexp.MustCompile(`(?i)\b(kid|key[ _-]?id)\b`)
 
 // do runs r with token handling, JWE, retries and error mapping, and decodes
-// a 2xx body into out (when out is non-nil).
+// a 2xx body into out (when out is non-nil). The observer sees the call's
+// outcome.
 func (c *Client) do(ctx context.Context, r *request, out any) error {
 	ctx, cancel := c.withCallTimeout(ctx)
 	defer cancel()
+	start := time.Now()
+	err := c.send(ctx, r, out)
+	httpx.Observed(c.observer).Call(clientName, callOutcome(ctx, err), time.Since(start))
+	return err
+}
+
+// send is do within the call's deadline.
+func (c *Client) send(ctx context.Context, r *request, out any) error {
 	var payload []byte
 	if r.body != nil {
 		var err error
@@ -168,6 +177,7 @@ func (c *Client) backoff(ctx context.Context, st *callState, retryAfter time.Dur
 		return lastErr
 	}
 	st.retries++
+	httpx.Observed(c.observer).Retry(clientName)
 	if err := c.sleep(ctx, d); err != nil {
 		return fmt.Errorf("%w (%w)", lastErr, err)
 	}

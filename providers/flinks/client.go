@@ -52,6 +52,10 @@ const customerIDPlaceholder = "{customerId}"
 const (
 	defaultHTTPTimeout = 30 * time.Second
 	defaultUserAgent   = "fingraph-flinks/1"
+	// clientName and uploadClientName name the clients to a
+	// guard.Observer.
+	clientName       = "flinks"
+	uploadClientName = "flinks_upload"
 )
 
 // Client calls the Flinks Connect data API of one instance and customer. It
@@ -67,6 +71,7 @@ type Client struct {
 	httpClient  *http.Client
 	callTimeout time.Duration
 	policy      guard.Policy
+	observer    guard.Observer
 	caller      *httpx.Caller
 
 	now    func() time.Time
@@ -107,7 +112,9 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		Now:    now,
 		Sleep:  func(ctx context.Context, d time.Duration) error { return c.sleep(ctx, d) },
 		Jitter: func(n int64) int64 { return c.jitterN(n) },
+		Name:   clientName, Observer: c.observer,
 	}
+	httpx.Observed(c.observer).Watch(clientName, c.caller.Guards.State)
 	return c, nil
 }
 

@@ -104,6 +104,15 @@ func WithGuards(p guard.Policy) Option {
 	}
 }
 
+// WithObserver reports every call, retry and the state of the guards to
+// obs (the server's metrics), under the name "flinks".
+func WithObserver(obs guard.Observer) Option {
+	return func(c *Client) error {
+		c.observer = obs
+		return nil
+	}
+}
+
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option {
 	return func(c *Client) error {

@@ -77,6 +77,24 @@ func WithUploadGuards(p guard.Policy) UploadOption {
 	}
 }
 
+// WithUploadObserver reports every call, retry and the state of the
+// guards to obs (the server's metrics), under the name "flinks_upload".
+func WithUploadObserver(obs guard.Observer) UploadOption {
+	return func(u *UploadClient) error {
+		u.observer = obs
+		return nil
+	}
+}
+
+// WithUploadTransport wraps the mTLS transport of the Upload API calls
+// (not of the token request), e.g. to trace them.
+func WithUploadTransport(wrap func(http.RoundTripper) http.RoundTripper) UploadOption {
+	return func(u *UploadClient) error {
+		u.wrap = wrap
+		return nil
+	}
+}
+
 // WithUploadClock replaces the clock of certificate validity checks, TLS verification,
 // token expiry and the guards (tests, simulations).
 func WithUploadClock(now func() time.Time) UploadOption {
@@ -105,12 +123,14 @@ func WithUploadSleeper(sleep func(context.Context, time.Duration) error) UploadO
 // https://help.flinks.com/support/solutions/articles/43000785958). It is safe for
 // concurrent use. Reload swaps the client certificate without a restart.
 type UploadClient struct {
-	cfg     UploadConfig
-	base    string
-	timeout time.Duration
-	policy  guard.Policy
-	now     func() time.Time
-	sleep   func(context.Context, time.Duration) error
+	cfg      UploadConfig
+	base     string
+	timeout  time.Duration
+	policy   guard.Policy
+	observer guard.Observer
+	wrap     func(http.RoundTripper) http.RoundTripper // WithUploadTransport
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
 
 	material  atomic.Pointer[keyMaterial]
 	transport atomic.Pointer[http.Transport]
@@ -162,12 +182,17 @@ func NewUploadClient(cfg UploadConfig, opts ...UploadOption) (*UploadClient, err
 	}
 	u.material.Store(km)
 	u.transport.Store(u.newTransport(km.roots))
-	u.httpClient = &http.Client{Transport: roundTripperFunc(u.roundTrip), Timeout: u.timeout,
+	var rt http.RoundTripper = roundTripperFunc(u.roundTrip)
+	if u.wrap != nil {
+		rt = u.wrap(rt)
+	}
+	u.httpClient = &http.Client{Transport: rt, Timeout: u.timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	now := func() time.Time { return u.now() }
 	u.caller = &httpx.Caller{HTTP: u.httpClient, Retry: u.policy.RetryPolicy(), Guards: u.policy.Guards(now),
 		Now: now, Sleep: func(ctx context.Context, d time.Duration) error { return u.sleep(ctx, d) },
-		Jitter: rand.Int64N, MaxBody: maxUploadResponseBody}
+		Jitter: rand.Int64N, MaxBody: maxUploadResponseBody, Name: uploadClientName, Observer: u.observer}
+	httpx.Observed(u.observer).Watch(uploadClientName, u.caller.Guards.State)
 	u.oauth = &clientcredentials.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret,
 		TokenURL: u.base + uploadTokenPath, Scopes: []string{UploadScope}, AuthStyle: oauth2.AuthStyleInHeader}
 	tokenHTTP := &http.Client{Transport: roundTripperFunc(u.tokenRoundTrip), Timeout: tokenFetchTimeout}

@@ -1,9 +1,11 @@
 // Package guard holds the public knobs of the per-provider protections of
 // reliability.md goals 18 and 19 (circuit breaker, bulkhead, retry budget
-// and retry policy), so the server's configuration can tune any provider
-// client with one value. The machinery itself lives in
-// providers/internal/httpx, which code outside the providers tree cannot
-// import; this package is its public face.
+// and retry policy) and of the outbound rate limit, so the server's
+// configuration can tune any provider client with one value, and the
+// hooks through which the server observes the clients (Observer, Hooks).
+// The machinery itself lives in providers/internal/httpx, which code
+// outside the providers tree cannot import; this package is its public
+// face.
 package guard
 
 import (
@@ -21,15 +23,19 @@ var (
 	// ErrBulkheadFull: too many calls in flight and waiting; nothing was
 	// sent.
 	ErrBulkheadFull = httpx.ErrBulkheadFull
+	// ErrRateLimited: the outbound rate limit would have made the call
+	// wait past its deadline; nothing was sent.
+	ErrRateLimited = httpx.ErrRateLimited
 )
 
 // Policy tunes one provider client's guards. The zero value gives the
 // defaults of reliability.md.
 type Policy struct {
-	Breaker  BreakerPolicy
-	Bulkhead BulkheadPolicy
-	Budget   RetryBudgetPolicy
-	Retry    RetryPolicy
+	Breaker   BreakerPolicy
+	Bulkhead  BulkheadPolicy
+	Budget    RetryBudgetPolicy
+	Retry     RetryPolicy
+	RateLimit RateLimitPolicy
 }
 
 // BreakerPolicy tunes the circuit breaker. Zero fields take the defaults:
@@ -73,9 +79,22 @@ type RetryPolicy struct {
 	MaxRetryAfter time.Duration
 }
 
+// RateLimitPolicy bounds the requests sent to the provider: at most
+// PerSecond on average, Burst at once (default PerSecond rounded up).
+// Zero PerSecond, the default, sets no limit. Retries take tokens too; a
+// call that would wait for one past its deadline is refused with
+// ErrRateLimited. The limit is per process.
+type RateLimitPolicy struct {
+	PerSecond float64
+	Burst     int
+}
+
 // Validate rejects negative sizes and ratios outside [0, 1].
 func (p Policy) Validate() error {
 	b, h, r, t := p.Breaker, p.Bulkhead, p.Budget, p.Retry
+	if p.RateLimit.PerSecond < 0 || p.RateLimit.Burst < 0 {
+		return errors.New("guard: negative rate limit")
+	}
 	switch {
 	case b.MaxConsecutiveFailures < 0, b.MinCalls < 0, b.Window < 0, b.OpenTimeout < 0:
 		return errors.New("guard: negative breaker threshold")
@@ -91,13 +110,14 @@ func (p Policy) Validate() error {
 	return nil
 }
 
-// Guards builds the guards on the clock now (nil: time.Now).
+// Guards builds the guards; the retry budget runs on the clock now (nil:
+// time.Now), the breaker on the wall clock.
 func (p Policy) Guards(now func() time.Time) httpx.Guards {
-	var g httpx.Guards
+	g := httpx.Guards{Limiter: httpx.NewRateLimiter(p.RateLimit.PerSecond, p.RateLimit.Burst)}
 	if !p.Breaker.Disabled {
 		b := p.Breaker
 		g.Breaker = httpx.NewBreaker(httpx.BreakerConfig{MaxConsecutiveFailures: b.MaxConsecutiveFailures,
-			MinCalls: b.MinCalls, FailureRatio: b.FailureRatio, Window: b.Window, OpenTimeout: b.OpenTimeout, Now: now})
+			MinCalls: b.MinCalls, FailureRatio: b.FailureRatio, Window: b.Window, OpenTimeout: b.OpenTimeout})
 	}
 	if !p.Bulkhead.Disabled {
 		g.Bulkhead = httpx.NewBulkhead(p.Bulkhead.MaxInFlight, p.Bulkhead.MaxQueue)

@@ -1,6 +1,7 @@
 package guard
 
 import (
+	"net/http"
 	"testing"
 	"time"
 )
@@ -17,6 +18,8 @@ func TestPolicyValidate(t *testing.T) {
 		{name: "negative bulkhead", p: Policy{Bulkhead: BulkheadPolicy{MaxQueue: -1}}},
 		{name: "negative budget", p: Policy{Budget: RetryBudgetPolicy{Max: -1}}},
 		{name: "negative retry", p: Policy{Retry: RetryPolicy{MaxDelay: -time.Second}}},
+		{name: "negative rate", p: Policy{RateLimit: RateLimitPolicy{PerSecond: -1}}},
+		{name: "negative burst", p: Policy{RateLimit: RateLimitPolicy{PerSecond: 1, Burst: -1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,5 +42,28 @@ func TestPolicyGuards(t *testing.T) {
 	}
 	if got := (Policy{Bulkhead: BulkheadPolicy{MaxInFlight: 3}}).Guards(nil).Bulkhead; got == nil {
 		t.Fatal("bulkhead missing")
+	}
+	if g.Limiter != nil {
+		t.Fatal("a rate limit by default")
+	}
+	if (Policy{RateLimit: RateLimitPolicy{PerSecond: 5}}).Guards(nil).Limiter == nil {
+		t.Fatal("rate limiter missing")
+	}
+}
+
+func TestHooks(t *testing.T) {
+	if c := (Hooks{}).HTTPClient(time.Second); c.Timeout != time.Second || c.Transport != nil {
+		t.Fatalf("zero hooks changed the client: %+v", c)
+	}
+	wrapped := false
+	h := Hooks{WrapTransport: func(rt http.RoundTripper) http.RoundTripper {
+		wrapped = true
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+		return rt
+	}}
+	if c := h.HTTPClient(time.Second); !wrapped || c.Transport == nil {
+		t.Fatal("transport not wrapped")
 	}
 }

@@ -1,11 +1,11 @@
 package finqwareadapter
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/providers/finqware"
+	"github.com/fingraph/fingraph/providers/guard"
 )
 
 // Config is the Finqware section of the server configuration. Field
@@ -17,6 +17,7 @@ type Config struct {
 	ClientAppKey string        // FINQWARE_CLIENT_APP_KEY (starts sessions)
 	TokenPath    string        // FINQWARE_TOKEN_PATH: /token (seed) or /tokens (public docs)
 	Timeout      time.Duration // FINQWARE_TIMEOUT
+	RateLimit    float64       // FINQWARE_RATE_LIMIT: requests per second to Finqware, per process (0: none)
 }
 
 var _ config.Section = (*Config)(nil)
@@ -30,6 +31,7 @@ func (c *Config) Load(r *config.Reader) {
 		ClientAppKey: r.Str("FINQWARE_CLIENT_APP_KEY", ""),
 		TokenPath:    r.Str("FINQWARE_TOKEN_PATH", finqware.DefaultTokenPath),
 		Timeout:      r.Duration("FINQWARE_TIMEOUT", 30*time.Second),
+		RateLimit:    r.Float64("FINQWARE_RATE_LIMIT", 0),
 	}
 }
 
@@ -40,6 +42,9 @@ func (c *Config) Configured() bool { return c.BaseURL != "" || c.ClientID != "" 
 // Validate implements config.Section. Finqware is optional, in production
 // too: without its variables the server simply has no Finqware.
 func (c *Config) Validate(config.Env) error {
+	if c.RateLimit < 0 {
+		return &config.Error{Var: "FINQWARE_RATE_LIMIT", Msg: "must not be negative (0: no limit)"}
+	}
 	if !c.Configured() {
 		return nil
 	}
@@ -61,15 +66,18 @@ func (c *Config) Validate(config.Env) error {
 	return nil
 }
 
-// NewClient builds the Finqware client the section describes.
-func (c *Config) NewClient() (*finqware.Client, error) {
+// NewClient builds the Finqware client the section describes, observed
+// and traced through h.
+func (c *Config) NewClient(h guard.Hooks) (*finqware.Client, error) {
 	base := c.BaseURL
 	if base == "" {
 		base = finqware.DefaultBaseURL
 	}
 	return finqware.NewClient(base,
 		finqware.WithCredentials(c.ClientID, c.ClientSecret, c.ClientAppKey),
-		finqware.WithHTTPClient(&http.Client{Timeout: c.Timeout}),
+		finqware.WithHTTPClient(h.HTTPClient(c.Timeout)),
 		finqware.WithTimeout(c.Timeout),
-		finqware.WithTokenPath(c.TokenPath))
+		finqware.WithTokenPath(c.TokenPath),
+		finqware.WithGuards(guard.Policy{RateLimit: guard.RateLimitPolicy{PerSecond: c.RateLimit}}),
+		finqware.WithObserver(h.Observer))
 }

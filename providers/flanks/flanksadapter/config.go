@@ -2,11 +2,11 @@ package flanksadapter
 
 import (
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/providers/flanks"
+	"github.com/fingraph/fingraph/providers/guard"
 )
 
 // Config is the Flanks section of the server configuration. Field
@@ -21,6 +21,7 @@ type Config struct {
 	JWKSURL      string // FLANKS_JWKS_URL
 	JWEEnc       string // FLANKS_JWE_ENC: A256CBC-HS512 or A256GCM
 	Timeout      time.Duration
+	RateLimit    float64 // FLANKS_RATE_LIMIT: requests per second to Flanks, per process (0: none)
 }
 
 var _ config.Section = (*Config)(nil)
@@ -37,6 +38,7 @@ func (c *Config) Load(r *config.Reader) {
 		JWKSURL:      r.Str("FLANKS_JWKS_URL", flanks.DefaultJWKSURL),
 		JWEEnc:       r.Str("FLANKS_JWE_ENC", "A256CBC-HS512"),
 		Timeout:      r.Duration("FLANKS_TIMEOUT", 30*time.Second),
+		RateLimit:    r.Float64("FLANKS_RATE_LIMIT", 0),
 	}
 }
 
@@ -45,6 +47,9 @@ func (c *Config) Configured() bool { return c.BaseURL != "" }
 
 // Validate implements config.Section.
 func (c *Config) Validate(env config.Env) error {
+	if c.RateLimit < 0 {
+		return &config.Error{Var: "FLANKS_RATE_LIMIT", Msg: "must not be negative (0: no limit)"}
+	}
 	if c.BaseURL == "" {
 		if env == config.EnvProduction {
 			return &config.Error{Var: "FLANKS_BASE_URL", Msg: "is required when FINGRAPH_ENV=production (the sandbox is for development)"}
@@ -74,12 +79,15 @@ func (c *Config) Validate(env config.Env) error {
 	return nil
 }
 
-// NewClient builds the Flanks client the section describes.
-func (c *Config) NewClient() (*flanks.Client, error) {
+// NewClient builds the Flanks client the section describes, observed and
+// traced through h.
+func (c *Config) NewClient(h guard.Hooks) (*flanks.Client, error) {
 	opts := []flanks.Option{
 		flanks.WithClientCredentials(c.ClientID, c.ClientSecret),
-		flanks.WithHTTPClient(&http.Client{Timeout: c.Timeout}),
+		flanks.WithHTTPClient(h.HTTPClient(c.Timeout)),
 		flanks.WithTimeout(c.Timeout),
+		flanks.WithRateLimit(guard.RateLimitPolicy{PerSecond: c.RateLimit}),
+		flanks.WithObserver(h.Observer),
 	}
 	if c.Username != "" {
 		opts = append(opts, flanks.WithPasswordGrant(c.Username, c.Password))

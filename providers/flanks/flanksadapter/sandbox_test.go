@@ -14,6 +14,7 @@ import (
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
 	"github.com/fingraph/fingraph/providers/flanks/flanksadapter"
+	"github.com/fingraph/fingraph/providers/guard"
 )
 
 func check(t *testing.T, err error) {
@@ -43,7 +44,7 @@ func TestStartDescribeClose(t *testing.T) {
 		eps[0].Settings["FLANKS_CLIENT_ID"] == "" || eps[0].Settings["FLANKS_BASE_URL"] != cfg.BaseURL {
 		t.Fatalf("endpoints %+v", eps)
 	}
-	client, err := cfg.NewClient()
+	client, err := cfg.NewClient(guard.Hooks{})
 	check(t, err)
 	list, err := client.ListEntities(ctx)
 	if err != nil || len(list) == 0 {
@@ -64,7 +65,7 @@ func startAndSeed(t *testing.T, db *database.DB) demoState {
 	ctx, st := context.Background(), store.New(db.Gorm)
 	sb, cfg := startSandbox(t, sandbox.Options{AsOf: time.Date(2025, 3, 13, 0, 0, 0, 0, time.UTC)})
 	defer sb.Close()
-	client, err := cfg.NewClient()
+	client, err := cfg.NewClient(guard.Hooks{})
 	check(t, err)
 	agg := aggregate.New(st, provider.NewRegistry(flanksadapter.New(client)), aggregate.Options{})
 	check(t, sandbox.SeedDemo(ctx, sb, agg, st, "demo", []string{"all"}))

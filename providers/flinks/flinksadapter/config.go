@@ -3,12 +3,12 @@ package flinksadapter
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/providers/flinks"
+	"github.com/fingraph/fingraph/providers/guard"
 )
 
 // Config is the Flinks section of the server configuration. Field
@@ -23,6 +23,7 @@ type Config struct {
 	PollInterval  time.Duration // FLINKS_POLL_INTERVAL: between GetAccountsDetailAsync polls
 	PollTimeout   time.Duration // FLINKS_POLL_TIMEOUT: give up a pending extraction after this
 	Days          string        // FLINKS_DAYS_OF_TRANSACTIONS: Days90 or Days365
+	RateLimit     float64       // FLINKS_RATE_LIMIT: requests per second to the data API, per process (0: none)
 
 	// The Upload API (bank statement uploads and their fraud analysis),
 	// configured when FLINKS_UPLOAD_CLIENT_ID or FLINKS_UPLOAD_CERT is set.
@@ -51,6 +52,7 @@ func (c *Config) Load(r *config.Reader) {
 		PollInterval:  r.Duration("FLINKS_POLL_INTERVAL", 10*time.Second),
 		PollTimeout:   r.Duration("FLINKS_POLL_TIMEOUT", 30*time.Minute),
 		Days:          r.Str("FLINKS_DAYS_OF_TRANSACTIONS", string(flinks.Days365)),
+		RateLimit:     r.Float64("FLINKS_RATE_LIMIT", 0),
 
 		UploadURL:          r.Str("FLINKS_UPLOAD_URL", ""),
 		UploadClientID:     r.Str("FLINKS_UPLOAD_CLIENT_ID", ""),
@@ -86,6 +88,9 @@ func (c *Config) Validate(config.Env) error {
 		if d.v <= 0 {
 			return &config.Error{Var: d.name, Msg: "must be positive"}
 		}
+	}
+	if c.RateLimit < 0 {
+		return &config.Error{Var: "FLINKS_RATE_LIMIT", Msg: "must not be negative (0: no limit)"}
 	}
 	if err := c.validateUpload(); err != nil {
 		return err
@@ -128,7 +133,7 @@ func (c *Config) validateUpload() error {
 			return &config.Error{Var: v.name, Msg: "is required with the Flinks Upload API (FLINKS_UPLOAD_CLIENT_ID or FLINKS_UPLOAD_CERT is set)"}
 		}
 	}
-	u, err := c.NewUploadClient()
+	u, err := c.NewUploadClient(guard.Hooks{})
 	if err != nil {
 		return err
 	}
@@ -162,10 +167,12 @@ func uploadConfigError(err error) error {
 	return &config.Error{Var: name, Msg: msg}
 }
 
-// NewUploadClient builds the Upload API client the section describes; an
-// invalid input is a *config.Error naming its variable. Call Close on the
-// client when done (the adapter's Close does).
-func (c *Config) NewUploadClient(opts ...flinks.UploadOption) (*flinks.UploadClient, error) {
+// NewUploadClient builds the Upload API client the section describes,
+// observed and traced through h; an invalid input is a *config.Error
+// naming its variable. Call Close on the client when done (the adapter's
+// Close does).
+func (c *Config) NewUploadClient(h guard.Hooks, opts ...flinks.UploadOption) (*flinks.UploadClient, error) {
+	opts = append([]flinks.UploadOption{flinks.WithUploadObserver(h.Observer), flinks.WithUploadTransport(h.WrapTransport)}, opts...)
 	if c.UploadTimeout > 0 {
 		opts = append([]flinks.UploadOption{flinks.WithUploadTimeout(c.UploadTimeout)}, opts...)
 	}
@@ -177,10 +184,12 @@ func (c *Config) NewUploadClient(opts ...flinks.UploadOption) (*flinks.UploadCli
 	return u, nil
 }
 
-// NewClient builds the Flinks data client the section describes.
-func (c *Config) NewClient() (*flinks.Client, error) {
-	opts := []flinks.Option{flinks.WithHTTPClient(&http.Client{Timeout: c.Timeout}), flinks.WithTimeout(c.Timeout),
-		flinks.WithSecretKey(c.SecretKey)}
+// NewClient builds the Flinks data client the section describes, observed
+// and traced through h.
+func (c *Config) NewClient(h guard.Hooks) (*flinks.Client, error) {
+	opts := []flinks.Option{flinks.WithHTTPClient(h.HTTPClient(c.Timeout)), flinks.WithTimeout(c.Timeout),
+		flinks.WithSecretKey(c.SecretKey), flinks.WithObserver(h.Observer),
+		flinks.WithGuards(guard.Policy{RateLimit: guard.RateLimitPolicy{PerSecond: c.RateLimit}})}
 	if c.CustomerID != "" {
 		opts = append(opts, flinks.WithCustomerID(c.CustomerID))
 	}
@@ -194,10 +203,10 @@ func (c *Config) NewClient() (*flinks.Client, error) {
 }
 
 // New builds the adapter the section describes, with statement uploads
-// when the Upload API is configured. Close the adapter when done: it holds
-// the Upload API client's connections.
-func (c *Config) New() (*Adapter, error) {
-	client, err := c.NewClient()
+// when the Upload API is configured, observed and traced through h. Close
+// the adapter when done: it holds the Upload API client's connections.
+func (c *Config) New(h guard.Hooks) (*Adapter, error) {
+	client, err := c.NewClient(h)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +215,7 @@ func (c *Config) New() (*Adapter, error) {
 	if !c.UploadConfigured() {
 		return New(client, o), nil
 	}
-	up, err := c.NewUploadClient()
+	up, err := c.NewUploadClient(h)
 	if err != nil {
 		return nil, err
 	}

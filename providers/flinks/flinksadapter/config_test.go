@@ -9,6 +9,7 @@ import (
 
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/providers/flinks/flinkssim"
+	"github.com/fingraph/fingraph/providers/guard"
 )
 
 // configErrorVar returns the variable a *config.Error names, or fails.
@@ -92,7 +93,7 @@ func TestConfigUploadOptional(t *testing.T) {
 	if cfg.UploadConfigured() || cfg.UploadTimeout != 5*time.Minute || cfg.FraudPollInterval != 30*time.Second {
 		t.Fatalf("defaults: %+v", cfg)
 	}
-	a, err := cfg.New()
+	a, err := cfg.New(guard.Hooks{})
 	if err != nil || a.UploadsConfigured() {
 		t.Fatalf("New without uploads: %v", err)
 	}
@@ -103,7 +104,7 @@ func TestConfigUploadOptional(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err = cfg.New()
+	a, err = cfg.New(guard.Hooks{})
 	if err != nil || !a.UploadsConfigured() || a.FraudPollInterval() != 10*time.Second {
 		t.Fatalf("New with uploads: %v", err)
 	}
@@ -121,8 +122,22 @@ func TestConfigNewReportsCertificateErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.UploadCert = filepath.Join(t.TempDir(), "gone.pem")
-	_, err = cfg.New()
+	_, err = cfg.New(guard.Hooks{})
 	if ce := configErrorVar(t, err); ce.Var != "FLINKS_UPLOAD_CERT" {
 		t.Fatalf("New: %v", err)
+	}
+}
+
+// TestConfigRateLimit: FLINKS_RATE_LIMIT is a rate per second, never
+// negative.
+func TestConfigRateLimit(t *testing.T) {
+	cfg, err := loadConfig(map[string]string{"FLINKS_RATE_LIMIT": "4"})
+	if err != nil || cfg.RateLimit != 4 {
+		t.Fatalf("rate limit %v, %v", cfg.RateLimit, err)
+	}
+	_, err = loadConfig(map[string]string{"FLINKS_RATE_LIMIT": "-4"})
+	var ce *config.Error
+	if !errors.As(err, &ce) || ce.Var != "FLINKS_RATE_LIMIT" {
+		t.Fatalf("err = %v, want one naming FLINKS_RATE_LIMIT", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/providers/flinks/flinksadapter"
+	"github.com/fingraph/fingraph/providers/guard"
 )
 
 // startSim starts the sandbox simulator with a configuration loaded from
@@ -63,7 +64,7 @@ func TestSandboxUploads(t *testing.T) {
 	}
 
 	cfg.Timeout, cfg.UploadTimeout = 20*time.Second, 20*time.Second
-	a, err := cfg.New()
+	a, err := cfg.New(guard.Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/fingraph/fingraph/providers/flinks"
 	"github.com/fingraph/fingraph/providers/flinks/flinksadapter"
 	"github.com/fingraph/fingraph/providers/flinks/flinkssim"
+	"github.com/fingraph/fingraph/providers/guard"
 )
 
 // fakeClock is a settable clock shared by the simulator and the clients.
@@ -118,7 +119,7 @@ func (e *uploadSim) adapter(t *testing.T, clock *fakeClock) *flinksadapter.Adapt
 	}
 	var a *flinksadapter.Adapter
 	if clock == nil {
-		a, err = cfg.New()
+		a, err = cfg.New(guard.Hooks{})
 	} else {
 		a, err = newAdapterWithClock(cfg, clock)
 	}
@@ -133,11 +134,11 @@ func (e *uploadSim) adapter(t *testing.T, clock *fakeClock) *flinksadapter.Adapt
 }
 
 func newAdapterWithClock(cfg *flinksadapter.Config, clock *fakeClock) (*flinksadapter.Adapter, error) {
-	client, err := cfg.NewClient()
+	client, err := cfg.NewClient(guard.Hooks{})
 	if err != nil {
 		return nil, err
 	}
-	up, err := cfg.NewUploadClient(flinks.WithUploadClock(clock.Now))
+	up, err := cfg.NewUploadClient(guard.Hooks{}, flinks.WithUploadClock(clock.Now))
 	if err != nil {
 		return nil, err
 	}
@@ -486,7 +487,7 @@ func TestUploadMutualTLSFailures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := cfg.New()
+		a, err := cfg.New(guard.Hooks{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -534,7 +535,7 @@ func TestUploadRefusedCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad, err := cfg.New()
+	bad, err := cfg.New(guard.Hooks{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/sony/gobreaker/v2"
 )
 
 // ErrCircuitOpen reports a call refused without touching the network
@@ -22,6 +24,10 @@ const (
 	DefaultWindow                 = 10 * time.Second
 	DefaultOpenTimeout            = 5 * time.Second
 )
+
+// windowBuckets is how many buckets the rolling window has (Hystrix uses
+// 10): old calls leave the window in steps of Window/10.
+const windowBuckets = 10
 
 // Outcome is what a caller reports about one call a Breaker let through.
 type Outcome int
@@ -81,8 +87,6 @@ type BreakerConfig struct {
 	Window time.Duration
 	// OpenTimeout is how long the breaker stays open before one trial.
 	OpenTimeout time.Duration
-	// Now is the clock; nil means time.Now. Tests inject a fake one.
-	Now func() time.Time
 }
 
 func (c BreakerConfig) withDefaults() BreakerConfig {
@@ -101,36 +105,54 @@ func (c BreakerConfig) withDefaults() BreakerConfig {
 	if c.OpenTimeout <= 0 {
 		c.OpenTimeout = DefaultOpenTimeout
 	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
 	return c
 }
 
-// Breaker is a closed/open/half-open circuit breaker for one provider. It
+// readyToTrip is the opening rule: too many consecutive failures, or too
+// high a failure ratio over enough calls in the window. gobreaker asks it
+// on failures only, so a success never opens the breaker. Calls counts
+// finished calls (ignored ones excluded), not calls still in flight.
+func (c BreakerConfig) readyToTrip(n gobreaker.Counts) bool {
+	calls := float64(n.TotalSuccesses) + float64(n.TotalFailures)
+	return n.ConsecutiveFailures > uint32(c.MaxConsecutiveFailures) ||
+		(calls >= float64(c.MinCalls) && float64(n.TotalFailures) >= c.FailureRatio*calls)
+}
+
+// Sentinels an outcome is reported to gobreaker as: it counts errors, so a
+// failure is an error, and an ignored call is an excluded one.
+var (
+	errFailed  = errors.New("httpx: call failed")
+	errIgnored = errors.New("httpx: call ignored")
+)
+
+// Breaker is a closed/open/half-open circuit breaker for one provider, a
+// sony/gobreaker two-step breaker with the thresholds of BreakerConfig. It
 // is safe for concurrent use; a nil *Breaker lets every call through.
 //
-// Closed: calls go through and their outcomes are counted. Open: every call
-// fails fast with ErrCircuitOpen, so a dead provider costs no sockets,
-// goroutines or latency. Half-open (OpenTimeout after opening): exactly one
-// trial call goes through; its success closes the breaker, its failure
-// opens it again.
+// Closed: calls go through and their outcomes are counted over a rolling
+// window. Open: every call fails fast with ErrCircuitOpen, so a dead
+// provider costs no sockets, goroutines or latency. Half-open
+// (OpenTimeout after opening): exactly one trial call goes through; its
+// success closes the breaker, its failure opens it again. Outcomes of
+// calls started before a state change are dropped (gobreaker's
+// generations), so a slow call from before the trip cannot close it.
+//
+// The breaker runs on the wall clock: gobreaker has no clock to inject.
 type Breaker struct {
-	cfg BreakerConfig
-
-	mu          sync.Mutex
-	state       BreakerState
-	gen         uint64 // bumped on every state change, to drop stale reports
-	consecutive int
-	window      rollingCounts
-	openedAt    time.Time
-	trial       bool // the half-open trial is in flight
+	cb *gobreaker.TwoStepCircuitBreaker[struct{}]
 }
 
 // NewBreaker returns a closed breaker.
 func NewBreaker(cfg BreakerConfig) *Breaker {
 	cfg = cfg.withDefaults()
-	return &Breaker{cfg: cfg, window: newRollingCounts(cfg.Window)}
+	return &Breaker{cb: gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
+		MaxRequests:  1,
+		Interval:     cfg.Window,
+		BucketPeriod: max(cfg.Window/windowBuckets, time.Millisecond),
+		Timeout:      cfg.OpenTimeout,
+		ReadyToTrip:  cfg.readyToTrip,
+		IsExcluded:   func(err error) bool { return errors.Is(err, errIgnored) },
+	})}
 }
 
 // State returns the current state; an open breaker past its timeout reports
@@ -139,91 +161,38 @@ func (b *Breaker) State() BreakerState {
 	if b == nil {
 		return StateClosed
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.state == StateOpen && b.cfg.Now().Sub(b.openedAt) >= b.cfg.OpenTimeout {
+	switch b.cb.State() {
+	case gobreaker.StateOpen:
+		return StateOpen
+	case gobreaker.StateHalfOpen:
 		return StateHalfOpen
 	}
-	return b.state
+	return StateClosed
 }
 
 // Allow asks to make one call. When the breaker refuses, it returns
 // ErrCircuitOpen and the caller must not call. Otherwise the caller must
-// report the call's outcome through done, exactly once.
+// report the call's outcome through done, exactly once (later reports are
+// dropped).
 func (b *Breaker) Allow() (done func(Outcome), err error) {
 	if b == nil {
 		return func(Outcome) {}, nil
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	switch b.state {
-	case StateOpen:
-		if b.cfg.Now().Sub(b.openedAt) < b.cfg.OpenTimeout {
-			return nil, ErrCircuitOpen
-		}
-		b.setState(StateHalfOpen)
-		fallthrough
-	case StateHalfOpen:
-		if b.trial {
-			return nil, ErrCircuitOpen
-		}
-		b.trial = true
+	report, err := b.cb.Allow()
+	if err != nil {
+		return nil, ErrCircuitOpen // open, or half-open with the trial out
 	}
-	gen := b.gen
 	var once sync.Once
-	return func(o Outcome) { once.Do(func() { b.report(gen, o) }) }, nil
-}
-
-// report records an outcome of a call allowed in generation gen. Reports
-// from an earlier generation are dropped: a slow call started before the
-// breaker opened must not close it, and one started before it closed must
-// not count against the fresh closed period.
-func (b *Breaker) report(gen uint64, o Outcome) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if gen != b.gen || o == Ignored {
-		if gen == b.gen && b.state == StateHalfOpen {
-			b.trial = false // let the next caller probe instead
-		}
-		return
-	}
-	if b.state == StateHalfOpen {
-		if o == Success {
-			b.setState(StateClosed)
-		} else {
-			b.setState(StateOpen)
-		}
-		return
-	}
-	b.recordClosed(o == Failure)
-}
-
-// recordClosed counts one outcome in the closed state and trips the breaker
-// when a rule is met. The rules are checked on failures only, so a success
-// never opens the breaker.
-func (b *Breaker) recordClosed(failed bool) {
-	now := b.cfg.Now()
-	b.window.add(now, failed)
-	if !failed {
-		b.consecutive = 0
-		return
-	}
-	b.consecutive++
-	calls, failures := b.window.totals(now)
-	if b.consecutive > b.cfg.MaxConsecutiveFailures ||
-		(calls >= b.cfg.MinCalls && float64(failures) >= b.cfg.FailureRatio*float64(calls)) {
-		b.setState(StateOpen)
-	}
-}
-
-// setState moves to s and starts a new generation with fresh counters.
-func (b *Breaker) setState(s BreakerState) {
-	b.state = s
-	b.gen++
-	b.trial = false
-	b.consecutive = 0
-	b.window.reset()
-	if s == StateOpen {
-		b.openedAt = b.cfg.Now()
-	}
+	return func(o Outcome) {
+		once.Do(func() {
+			switch o {
+			case Success:
+				report(nil)
+			case Failure:
+				report(errFailed)
+			default:
+				report(errIgnored)
+			}
+		})
+	}, nil
 }

@@ -47,6 +47,14 @@ func (b *Bulkhead) InFlight() int {
 	return len(b.slots)
 }
 
+// Queued returns how many calls wait for a slot.
+func (b *Bulkhead) Queued() int {
+	if b == nil {
+		return 0
+	}
+	return int(b.queued.Load())
+}
+
 // Acquire takes a slot, waiting in the queue while all are taken. It fails
 // at once with ErrBulkheadFull when the queue is full too, and with
 // ctx.Err() when ctx ends while waiting. On success the caller must call

@@ -8,13 +8,15 @@ import (
 	"time"
 )
 
-// Guards are one provider's protections (reliability.md goals 18 and 19).
-// Each provider client owns one set, so one provider's outage never spends
-// another's breaker, slots or retry budget. A nil field is off.
+// Guards are one provider's protections (reliability.md goals 18 and 19)
+// and its outbound rate limit. Each provider client owns one set, so one
+// provider's outage never spends another's breaker, slots, retry budget
+// or quota. A nil field is off.
 type Guards struct {
 	Breaker  *Breaker
 	Bulkhead *Bulkhead
 	Budget   *RetryBudget
+	Limiter  *RateLimiter
 }
 
 // RetryPolicy bounds the attempts of one call. Zero fields take the
@@ -67,6 +69,10 @@ type Caller struct {
 	// MaxBody caps 2xx bodies (error bodies are capped at
 	// MaxErrorBodySize). Default DefaultMaxBody.
 	MaxBody int64
+	// Name names the client to Observer (the provider's name).
+	Name string
+	// Observer sees every call and retry; nil sees nothing.
+	Observer Observer
 	// Now, Sleep and Jitter are replaced by tests; nil means the real
 	// clock, Sleep and math/rand.
 	Now    func() time.Time
@@ -107,8 +113,9 @@ func (r *Response) RetryAfter(now time.Time) (time.Duration, bool) {
 	return ParseRetryAfter(r.Header.Get("Retry-After"), now)
 }
 
-// RefusedError is a call the guards refused to send: the breaker is open
-// or the bulkhead is full. It unwraps to ErrCircuitOpen or ErrBulkheadFull.
+// RefusedError is a call the guards refused to send: the breaker is open,
+// the bulkhead is full, or the rate limit would outlast the deadline. It
+// unwraps to ErrCircuitOpen, ErrBulkheadFull or ErrRateLimited.
 // Retrying it would only queue more load, so the Caller never does.
 type RefusedError struct {
 	Label string
@@ -139,8 +146,20 @@ func (e *TransportError) Unwrap() error { return e.Err }
 // status: a 2xx, a non-retryable error status, or the last retryable one
 // once the attempts, the budget or the deadline ran out. It returns an
 // error only when no answer could be read: *RefusedError or
-// *TransportError.
+// *TransportError. The Observer sees the call's outcome.
 func (c *Caller) Do(ctx context.Context, call Call) (*Response, error) {
+	start := time.Now()
+	res, err := c.do(ctx, call)
+	status := 0
+	if res != nil {
+		status = res.Status
+	}
+	Observed(c.Observer).Call(c.Name, CallOutcome(ctx, status, err), time.Since(start))
+	return res, err
+}
+
+// do is Do before the observer sees the outcome.
+func (c *Caller) do(ctx context.Context, call Call) (*Response, error) {
 	p := c.Retry.withDefaults()
 	c.Guards.Budget.Deposit()
 	resent := false
@@ -177,6 +196,7 @@ func (c *Caller) Do(ctx context.Context, call Call) (*Response, error) {
 			return res, nil
 		}
 		retries++
+		Observed(c.Observer).Retry(c.Name)
 	}
 }
 
@@ -200,16 +220,21 @@ func (c *Caller) wait(ctx context.Context, p RetryPolicy, retries int, retryAfte
 	if rem, ok := Remaining(ctx, time.Now()); ok && d >= rem {
 		return false
 	}
-	sleep := c.Sleep
-	if sleep == nil {
-		sleep = Sleep
-	}
-	return sleep(ctx, d) == nil
+	return c.sleeper()(ctx, d) == nil
 }
 
-// attempt sends one request through the breaker and the bulkhead. The
-// bulkhead slot covers only the round trip: a call sleeping in backoff, or
-// building its request (a token fetch), holds no slot.
+// sleeper is how the caller waits: Sleep unless a test replaced it.
+func (c *Caller) sleeper() func(context.Context, time.Duration) error {
+	if c.Sleep != nil {
+		return c.Sleep
+	}
+	return Sleep
+}
+
+// attempt sends one request through the breaker, the rate limit and the
+// bulkhead. The bulkhead slot covers only the round trip: a call sleeping
+// in backoff or for a rate token, or building its request (a token
+// fetch), holds no slot.
 func (c *Caller) attempt(ctx context.Context, call Call) (*Response, error) {
 	req, err := call.Build(ctx)
 	if err != nil {
@@ -218,6 +243,13 @@ func (c *Caller) attempt(ctx context.Context, call Call) (*Response, error) {
 	done, err := c.Guards.Breaker.Allow()
 	if err != nil {
 		return nil, &RefusedError{Label: call.Label, Cause: err}
+	}
+	if err := c.Guards.Limiter.Wait(ctx, c.now(), c.sleeper()); err != nil {
+		done(Ignored) // never sent: says nothing about the provider
+		if errors.Is(err, ErrRateLimited) {
+			return nil, &RefusedError{Label: call.Label, Cause: err}
+		}
+		return nil, err
 	}
 	release, err := c.Guards.Bulkhead.Acquire(ctx)
 	if err != nil {

@@ -108,9 +108,8 @@ func TestCallerResendOnce(t *testing.T) {
 
 func TestCallerRefusesWhenBreakerOpen(t *testing.T) {
 	srv, n := scripted(t, nil, 500)
-	now := time.Unix(0, 0)
 	c := newTestCaller(&sleepLog{})
-	c.Guards.Breaker = NewBreaker(BreakerConfig{MaxConsecutiveFailures: 1, Now: func() time.Time { return now }})
+	c.Guards.Breaker = NewBreaker(BreakerConfig{MaxConsecutiveFailures: 1, OpenTimeout: time.Hour})
 	for range 2 {
 		if _, err := c.Do(context.Background(), get(srv.URL, false)); err != nil {
 			t.Fatalf("Do while closed: %v", err)
