@@ -171,3 +171,32 @@ func TestEraseRetriedUntilConfirmed(t *testing.T) {
 		})
 	}
 }
+
+// TestEqualOutboxRowsAreOneJob: two equal jobs committed together reach
+// River as one. PostgreSQL refused the batch that held both (ON CONFLICT
+// meeting one key twice), and every later sweep claimed the same batch:
+// the outbox stopped moving.
+func TestEqualOutboxRowsAreOneJob(t *testing.T) {
+	for _, d := range []migrations.Dialect{migrations.SQLite, migrations.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			e := newEnv(t, d)
+			events, cancel := e.runner.Subscribe(river.EventKindJobCompleted)
+			defer cancel()
+			tok, err := e.sim.CreateCredentials("testbank", "", "")
+			check(t, err)
+			c := &models.Credentials{ID: "c2", UserID: "u", Provider: models.ProviderFlanks, ProviderRef: tok,
+				Pending: true, RequiredActions: models.StringList{}, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+			job := aggregate.FinishLinkJob{CredentialsID: c.ID}
+			check(t, e.st.Tx(e.ctx, func(tx *store.Store) error {
+				check(t, tx.CreateCredentials(e.ctx, c))
+				check(t, tx.EnqueueJob(e.ctx, job.Kind(), job))
+				return tx.EnqueueJob(e.ctx, job.Kind(), job)
+			}))
+			check(t, e.runner.SweepOutbox(e.ctx))
+			waitCompleted(t, events, job.Kind(), 1)
+			if n := e.sim.Requests("/v0/bank/credentials/status"); n != 1 {
+				t.Fatalf("status fetched %d times, want 1", n)
+			}
+		})
+	}
+}

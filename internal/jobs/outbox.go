@@ -66,6 +66,11 @@ func (r *Runner) SweepOutbox(ctx context.Context) error {
 
 func (r *Runner) insert(jobs []models.OutboxJob) error {
 	params := make([]river.InsertManyParams, 0, len(jobs))
+	// Every job is unique by its arguments, and PostgreSQL refuses an
+	// INSERT ... ON CONFLICT that meets the same key twice: two equal rows
+	// in one batch would fail it, and the sweep would claim the same
+	// batch again forever. Equal rows are one job.
+	seen := make(map[string]bool, len(jobs))
 	for _, j := range jobs {
 		dec, ok := decoders[j.Kind]
 		if !ok {
@@ -76,6 +81,12 @@ func (r *Runner) insert(jobs []models.OutboxJob) error {
 		if err != nil {
 			r.log.Error("outbox job with invalid args dropped", "kind", j.Kind, "id", j.ID)
 			continue
+		}
+		if key, err := json.Marshal(args); err == nil {
+			if seen[j.Kind+string(key)] {
+				continue
+			}
+			seen[j.Kind+string(key)] = true
 		}
 		params = append(params, river.InsertManyParams{Args: args, InsertOpts: insertOpts(j.Kind)})
 	}
