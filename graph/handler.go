@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/fingraph/fingraph/graph/generated"
+	"github.com/fingraph/fingraph/internal/access"
 	"github.com/fingraph/fingraph/internal/gqlhttp"
 )
 
@@ -41,6 +42,13 @@ type HandlerOptions struct {
 	// Sandbox keeps the development-only `sandbox` mutations (resolved by
 	// Resolver.Simulators) in the schema; without it they do not exist.
 	Sandbox bool
+	// Trail records analysts' and admins' reads of other users' data (nil:
+	// nothing is recorded).
+	Trail *access.Log
+	// Extensions observe every operation (metrics, tracing); they are
+	// installed first, so they also see the responses of operations the
+	// limits, budget or safelist reject.
+	Extensions []graphql.HandlerExtension
 }
 
 // StreamOptions configure the subscription transports.
@@ -80,12 +88,16 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(o.TokenLimit)
 	srv.SetDisableSuggestion(!o.Suggestions)
+	for _, e := range o.Extensions {
+		srv.Use(e)
+	}
 	pq := newPersistedQueries(o.Safelist)
 	srv.Use(pq)
 	if len(o.Safelist) > 0 {
 		srv.Use(safelistExtension{list: o.Safelist})
 	}
 	srv.Use(&limitsExtension{limits: o.Limits, budget: o.Budget})
+	srv.Use(trailExtension{log: o.Trail})
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {

@@ -182,7 +182,26 @@ func (w *walker) field(f *ast.Field, depth int) int {
 	if len(f.SelectionSet) == 0 {
 		return 0
 	}
-	return satMul(w.multiplier(f), satAdd(1, w.selections(f.SelectionSet, depth+1)))
+	cost := satMul(w.multiplier(f), satAdd(1, w.selections(f.SelectionSet, depth+1)))
+	if f.ObjectDefinition != nil {
+		cost = satAdd(cost, scanCosts[f.ObjectDefinition.Name+"."+f.Name])
+	}
+	return cost
+}
+
+// scanCosts are what fields that read many rows to return a few cost on
+// top of the objects they return: the analysts' aggregates, each one
+// grouped statement over every user's data (see BENCHMARKS.md). Totals of
+// transactions may read the transactions themselves, the others read
+// rollups or small tables. With the default budget (20,000 at once, 1,000
+// a second), a user runs four transaction totals a second.
+var scanCosts = map[string]int{
+	"Analytics.transactionTotals":  250,
+	"Analytics.balances":           50,
+	"Analytics.netPositions":       50,
+	"Analytics.investmentExposure": 50,
+	"Analytics.credentialsHealth":  50,
+	"Analytics.syncFailures":       50,
 }
 
 // multiplier is how many objects of f's type one selection of f can

@@ -6,6 +6,7 @@ package graph
 //go:generate go run ../internal/cmd/schemadump -o ../schema.graphql
 
 import (
+	"github.com/fingraph/fingraph/internal/analytics"
 	"github.com/fingraph/fingraph/internal/finance"
 	"github.com/fingraph/fingraph/internal/onboarding"
 	"github.com/fingraph/fingraph/internal/realtime"
@@ -15,9 +16,13 @@ import (
 )
 
 // Resolver carries the services resolvers call. It is built once in
-// server.go; gqlgen never regenerates this file.
+// server.go; gqlgen never regenerates this file. Field names must differ
+// from Query fields (users, analytics): the resolvers embed this struct.
 type Resolver struct {
-	Users      *users.Service
+	// Viewers knows the caller and, for analysts, every user.
+	Viewers *users.Service
+	// Aggregates answers the analysts' aggregates and the access trail.
+	Aggregates *analytics.Service
 	Finance    *finance.Service
 	Onboarding *onboarding.Service
 	Statements *statements.Service

@@ -64,7 +64,7 @@ func (r *viewerResolver) StatementUploads(ctx context.Context, obj *model.Viewer
 	if first != nil {
 		n = int(*first)
 	}
-	return r.Statements.List(ctx, n)
+	return r.Statements.List(ctx, obj.ID, n)
 }
 
 // StatementFile returns generated.StatementFileResolver implementation.

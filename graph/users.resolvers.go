@@ -14,7 +14,7 @@ import (
 
 // Me is the resolver for the me field.
 func (r *queryResolver) Me(ctx context.Context) (*model.Viewer, error) {
-	v, err := r.Users.Me(ctx)
+	v, err := r.Viewers.Me(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -15,5 +15,6 @@ func All() []any {
 		&Identity{}, &Holder{}, &Mifid{},
 		&Erasure{}, &OutboxJob{}, &FetchLease{}, &OnboardingSession{}, &WebhookEvent{},
 		&StatementUpload{}, &StatementFile{},
+		&TxnRollup{}, &AccessLogEntry{},
 	}
 }

@@ -2914,6 +2914,13 @@ func (ec *executionContext) marshalOCredentials2ᚖgithubᚗcomᚋfingraphᚋfin
 	return ec._Credentials(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOEntity2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Entity(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOProvider2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐProvider(ctx context.Context, v any) (*models.Provider, error) {
 	if v == nil {
 		return nil, nil

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/fingraph/fingraph/graph/model"
@@ -25,8 +26,10 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AccessLogEntry() AccessLogEntryResolver
 	Account() AccountResolver
 	AccountTransaction() AccountTransactionResolver
+	Analytics() AnalyticsResolver
 	Card() CardResolver
 	CardTransaction() CardTransactionResolver
 	Credentials() CredentialsResolver
@@ -50,6 +53,28 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AccessLogEntry struct {
+		ActorID   func(childComplexity int) int
+		ActorRole func(childComplexity int) int
+		At        func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Operation func(childComplexity int) int
+		QueryHash func(childComplexity int) int
+		UserID    func(childComplexity int) int
+	}
+
+	AccessLogEntryConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AccessLogEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Account struct {
 		Alias        func(childComplexity int) int
 		Balance      func(childComplexity int) int
@@ -101,6 +126,15 @@ type ComplexityRoot struct {
 	AccountTransactionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Analytics struct {
+		Balances           func(childComplexity int, filter *model.AnalyticsFilter) int
+		CredentialsHealth  func(childComplexity int, filter *model.AnalyticsFilter) int
+		InvestmentExposure func(childComplexity int, filter *model.AnalyticsFilter) int
+		NetPositions       func(childComplexity int, filter *model.AnalyticsFilter) int
+		SyncFailures       func(childComplexity int, from *time.Time, to *time.Time, filter *model.AnalyticsFilter) int
+		TransactionTotals  func(childComplexity int, groupBy []model.TransactionDimension, period *model.Period, filter *model.AnalyticsFilter) int
 	}
 
 	Card struct {
@@ -182,6 +216,12 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	CredentialsCount struct {
+		Count    func(childComplexity int) int
+		Provider func(childComplexity int) int
+		State    func(childComplexity int) int
+	}
+
 	CredentialsEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -223,6 +263,13 @@ type ComplexityRoot struct {
 	ExchangeLinkCodePayload struct {
 		Credentials func(childComplexity int) int
 		Status      func(childComplexity int) int
+	}
+
+	ExposureTotal struct {
+		Count    func(childComplexity int) int
+		Currency func(childComplexity int) int
+		Total    func(childComplexity int) int
+		Type     func(childComplexity int) int
 	}
 
 	ForcedFlow struct {
@@ -537,11 +584,15 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Entities func(childComplexity int, provider models.Provider) int
-		Me       func(childComplexity int) int
-		Node     func(childComplexity int, id string) int
-		Nodes    func(childComplexity int, ids []string) int
-		Skills   func(childComplexity int, provider *models.Provider) int
+		AccessLog func(childComplexity int, first *int32, after *string, filter *model.AccessLogFilter) int
+		Analytics func(childComplexity int) int
+		Entities  func(childComplexity int, provider models.Provider) int
+		Me        func(childComplexity int) int
+		Node      func(childComplexity int, id string) int
+		Nodes     func(childComplexity int, ids []string) int
+		Skills    func(childComplexity int, provider *models.Provider) int
+		User      func(childComplexity int, id string) int
+		Users     func(childComplexity int, first *int32, after *string, filter *model.UserFilter) int
 	}
 
 	SandboxMutations struct {
@@ -601,11 +652,48 @@ type ComplexityRoot struct {
 		Product     func(childComplexity int) int
 	}
 
+	SyncFailureCount struct {
+		Count     func(childComplexity int) int
+		ErrorCode func(childComplexity int) int
+		Product   func(childComplexity int) int
+		Provider  func(childComplexity int) int
+	}
+
+	TransactionTotal struct {
+		Category    func(childComplexity int) int
+		Count       func(childComplexity int) int
+		Currency    func(childComplexity int) int
+		Direction   func(childComplexity int) int
+		Institution func(childComplexity int) int
+		Period      func(childComplexity int) int
+		Provider    func(childComplexity int) int
+		Total       func(childComplexity int) int
+	}
+
 	Transfer struct {
 		Beneficiary     func(childComplexity int) int
 		BeneficiaryIban func(childComplexity int) int
 		Payer           func(childComplexity int) int
 		PayerIban       func(childComplexity int) int
+	}
+
+	UserOverview struct {
+		CreatedAt   func(childComplexity int) int
+		Credentials func(childComplexity int) int
+		ID          func(childComplexity int) int
+		LastSeenAt  func(childComplexity int) int
+	}
+
+	UserOverviewConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	UserOverviewEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -632,6 +720,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AccessLogEntry.actorId":
+		if e.ComplexityRoot.AccessLogEntry.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.ActorID(childComplexity), true
+	case "AccessLogEntry.actorRole":
+		if e.ComplexityRoot.AccessLogEntry.ActorRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.ActorRole(childComplexity), true
+	case "AccessLogEntry.at":
+		if e.ComplexityRoot.AccessLogEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.At(childComplexity), true
+	case "AccessLogEntry.id":
+		if e.ComplexityRoot.AccessLogEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.ID(childComplexity), true
+	case "AccessLogEntry.operationName":
+		if e.ComplexityRoot.AccessLogEntry.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.Operation(childComplexity), true
+	case "AccessLogEntry.queryHash":
+		if e.ComplexityRoot.AccessLogEntry.QueryHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.QueryHash(childComplexity), true
+	case "AccessLogEntry.userId":
+		if e.ComplexityRoot.AccessLogEntry.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntry.UserID(childComplexity), true
+
+	case "AccessLogEntryConnection.edges":
+		if e.ComplexityRoot.AccessLogEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntryConnection.Edges(childComplexity), true
+	case "AccessLogEntryConnection.nodes":
+		if e.ComplexityRoot.AccessLogEntryConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntryConnection.Nodes(childComplexity), true
+	case "AccessLogEntryConnection.pageInfo":
+		if e.ComplexityRoot.AccessLogEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntryConnection.PageInfo(childComplexity), true
+	case "AccessLogEntryConnection.totalCount":
+		if e.ComplexityRoot.AccessLogEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntryConnection.TotalCount(childComplexity), true
+
+	case "AccessLogEntryEdge.cursor":
+		if e.ComplexityRoot.AccessLogEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntryEdge.Cursor(childComplexity), true
+	case "AccessLogEntryEdge.node":
+		if e.ComplexityRoot.AccessLogEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntryEdge.Node(childComplexity), true
 
 	case "Account.alias":
 		if e.ComplexityRoot.Account.Alias == nil {
@@ -853,6 +1022,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountTransactionEdge.Node(childComplexity), true
+
+	case "Analytics.balances":
+		if e.ComplexityRoot.Analytics.Balances == nil {
+			break
+		}
+
+		args, err := ec.field_Analytics_balances_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Analytics.Balances(childComplexity, args["filter"].(*model.AnalyticsFilter)), true
+	case "Analytics.credentialsHealth":
+		if e.ComplexityRoot.Analytics.CredentialsHealth == nil {
+			break
+		}
+
+		args, err := ec.field_Analytics_credentialsHealth_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Analytics.CredentialsHealth(childComplexity, args["filter"].(*model.AnalyticsFilter)), true
+	case "Analytics.investmentExposure":
+		if e.ComplexityRoot.Analytics.InvestmentExposure == nil {
+			break
+		}
+
+		args, err := ec.field_Analytics_investmentExposure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Analytics.InvestmentExposure(childComplexity, args["filter"].(*model.AnalyticsFilter)), true
+	case "Analytics.netPositions":
+		if e.ComplexityRoot.Analytics.NetPositions == nil {
+			break
+		}
+
+		args, err := ec.field_Analytics_netPositions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Analytics.NetPositions(childComplexity, args["filter"].(*model.AnalyticsFilter)), true
+	case "Analytics.syncFailures":
+		if e.ComplexityRoot.Analytics.SyncFailures == nil {
+			break
+		}
+
+		args, err := ec.field_Analytics_syncFailures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Analytics.SyncFailures(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time), args["filter"].(*model.AnalyticsFilter)), true
+	case "Analytics.transactionTotals":
+		if e.ComplexityRoot.Analytics.TransactionTotals == nil {
+			break
+		}
+
+		args, err := ec.field_Analytics_transactionTotals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Analytics.TransactionTotals(childComplexity, args["groupBy"].([]model.TransactionDimension), args["period"].(*model.Period), args["filter"].(*model.AnalyticsFilter)), true
 
 	case "Card.availableBalance":
 		if e.ComplexityRoot.Card.AvailableBalance == nil {
@@ -1210,6 +1446,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CredentialsConnection.TotalCount(childComplexity), true
 
+	case "CredentialsCount.count":
+		if e.ComplexityRoot.CredentialsCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialsCount.Count(childComplexity), true
+	case "CredentialsCount.provider":
+		if e.ComplexityRoot.CredentialsCount.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialsCount.Provider(childComplexity), true
+	case "CredentialsCount.state":
+		if e.ComplexityRoot.CredentialsCount.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialsCount.State(childComplexity), true
+
 	case "CredentialsEdge.cursor":
 		if e.ComplexityRoot.CredentialsEdge.Cursor == nil {
 			break
@@ -1365,6 +1620,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ExchangeLinkCodePayload.Status(childComplexity), true
+
+	case "ExposureTotal.count":
+		if e.ComplexityRoot.ExposureTotal.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureTotal.Count(childComplexity), true
+	case "ExposureTotal.currency":
+		if e.ComplexityRoot.ExposureTotal.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureTotal.Currency(childComplexity), true
+	case "ExposureTotal.total":
+		if e.ComplexityRoot.ExposureTotal.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureTotal.Total(childComplexity), true
+	case "ExposureTotal.type":
+		if e.ComplexityRoot.ExposureTotal.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExposureTotal.Type(childComplexity), true
 
 	case "ForcedFlow.flow":
 		if e.ComplexityRoot.ForcedFlow.Flow == nil {
@@ -2678,6 +2958,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductTotal.Total(childComplexity), true
 
+	case "Query.accessLog":
+		if e.ComplexityRoot.Query.AccessLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_accessLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AccessLog(childComplexity, args["first"].(*int32), args["after"].(*string), args["filter"].(*model.AccessLogFilter)), true
+	case "Query.analytics":
+		if e.ComplexityRoot.Query.Analytics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Analytics(childComplexity), true
 	case "Query.entities":
 		if e.ComplexityRoot.Query.Entities == nil {
 			break
@@ -2729,6 +3026,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Skills(childComplexity, args["provider"].(*models.Provider)), true
+	case "Query.user":
+		if e.ComplexityRoot.Query.User == nil {
+			break
+		}
+
+		args, err := ec.field_Query_user_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.User(childComplexity, args["id"].(string)), true
+	case "Query.users":
+		if e.ComplexityRoot.Query.Users == nil {
+			break
+		}
+
+		args, err := ec.field_Query_users_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Users(childComplexity, args["first"].(*int32), args["after"].(*string), args["filter"].(*model.UserFilter)), true
 
 	case "SandboxMutations.decideConsent":
 		if e.ComplexityRoot.SandboxMutations.DecideConsent == nil {
@@ -2983,6 +3302,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SyncCompleted.Product(childComplexity), true
 
+	case "SyncFailureCount.count":
+		if e.ComplexityRoot.SyncFailureCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncFailureCount.Count(childComplexity), true
+	case "SyncFailureCount.errorCode":
+		if e.ComplexityRoot.SyncFailureCount.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncFailureCount.ErrorCode(childComplexity), true
+	case "SyncFailureCount.product":
+		if e.ComplexityRoot.SyncFailureCount.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncFailureCount.Product(childComplexity), true
+	case "SyncFailureCount.provider":
+		if e.ComplexityRoot.SyncFailureCount.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SyncFailureCount.Provider(childComplexity), true
+
+	case "TransactionTotal.category":
+		if e.ComplexityRoot.TransactionTotal.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionTotal.Category(childComplexity), true
+	case "TransactionTotal.count":
+		if e.ComplexityRoot.TransactionTotal.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionTotal.Count(childComplexity), true
+	case "TransactionTotal.currency":
+		if e.ComplexityRoot.TransactionTotal.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionTotal.Currency(childComplexity), true
+	case "TransactionTotal.direction":
+		if e.ComplexityRoot.TransactionTotal.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionTotal.Direction(childComplexity), true
+	case "TransactionTotal.institution":
+		if e.ComplexityRoot.TransactionTotal.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionTotal.Institution(childComplexity), true
+	case "TransactionTotal.period":
+		if e.ComplexityRoot.TransactionTotal.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionTotal.Period(childComplexity), true
+	case "TransactionTotal.provider":
+		if e.ComplexityRoot.TransactionTotal.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionTotal.Provider(childComplexity), true
+	case "TransactionTotal.total":
+		if e.ComplexityRoot.TransactionTotal.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransactionTotal.Total(childComplexity), true
+
 	case "Transfer.beneficiary":
 		if e.ComplexityRoot.Transfer.Beneficiary == nil {
 			break
@@ -3007,6 +3400,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.PayerIban(childComplexity), true
+
+	case "UserOverview.createdAt":
+		if e.ComplexityRoot.UserOverview.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverview.CreatedAt(childComplexity), true
+	case "UserOverview.credentials":
+		if e.ComplexityRoot.UserOverview.Credentials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverview.Credentials(childComplexity), true
+	case "UserOverview.id":
+		if e.ComplexityRoot.UserOverview.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverview.ID(childComplexity), true
+	case "UserOverview.lastSeenAt":
+		if e.ComplexityRoot.UserOverview.LastSeenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverview.LastSeenAt(childComplexity), true
+
+	case "UserOverviewConnection.edges":
+		if e.ComplexityRoot.UserOverviewConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverviewConnection.Edges(childComplexity), true
+	case "UserOverviewConnection.nodes":
+		if e.ComplexityRoot.UserOverviewConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverviewConnection.Nodes(childComplexity), true
+	case "UserOverviewConnection.pageInfo":
+		if e.ComplexityRoot.UserOverviewConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverviewConnection.PageInfo(childComplexity), true
+	case "UserOverviewConnection.totalCount":
+		if e.ComplexityRoot.UserOverviewConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverviewConnection.TotalCount(childComplexity), true
+
+	case "UserOverviewEdge.cursor":
+		if e.ComplexityRoot.UserOverviewEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverviewEdge.Cursor(childComplexity), true
+	case "UserOverviewEdge.node":
+		if e.ComplexityRoot.UserOverviewEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverviewEdge.Node(childComplexity), true
 
 	case "Viewer.accounts":
 		if e.ComplexityRoot.Viewer.Accounts == nil {
@@ -3079,7 +3535,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAccessLogFilter,
+		ec.unmarshalInputAnalyticsFilter,
 		ec.unmarshalInputTransactionFilter,
+		ec.unmarshalInputUserFilter,
 	)
 	first := true
 
@@ -3260,6 +3719,229 @@ type AccountTransactionConnection {
 type AccountTransactionEdge {
   cursor: String!
   node: AccountTransaction!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/analytics.graphqls", Input: `# Analysts' views over every user's cached data: the users, each user's own
+# view, aggregates, and (admins) the access trail. Every field here needs
+# the analyst or admin role; a user gets FORBIDDEN. Each read of another
+# user's data is recorded in the access trail: who, when, which user and
+# which operation (its name and the SHA-256 of its text, never its
+# variables).
+
+"Where a credentials stands: the first that applies of these, in this order."
+enum CredentialsState {
+  "Refused by the institution (wrong password, revoked access)."
+  BLOCKED
+  "The user must complete strong customer authentication."
+  SCA_REQUIRED
+  "The provider is still extracting the data."
+  PENDING
+  "The last fetch of some product failed."
+  ERRORED
+  "None of the above."
+  OK
+}
+
+"How many credentials of one provider are in one state."
+type CredentialsCount {
+  provider: Provider!
+  state: CredentialsState!
+  count: Int!
+}
+
+"A user as analysts list them. Their data: ` + "`" + `user(id:)` + "`" + `."
+type UserOverview {
+  "The user id (the token's subject), as ` + "`" + `user(id:)` + "`" + ` takes it."
+  id: ID!
+  createdAt: DateTime!
+  lastSeenAt: DateTime!
+  "Their credentials, counted per provider and state."
+  credentials: [CredentialsCount!]!
+}
+
+type UserOverviewEdge {
+  cursor: String!
+  node: UserOverview!
+}
+
+type UserOverviewConnection {
+  edges: [UserOverviewEdge!]!
+  nodes: [UserOverview!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"""
+Narrows the users list; every set condition must hold. provider,
+institution and state hold when one credentials of the user meets all of
+them.
+"""
+input UserFilter {
+  provider: Provider
+  "An institution id (` + "`" + `Entity.id` + "`" + `)."
+  institution: String
+  state: CredentialsState
+  "Last seen at or after."
+  lastSeenFrom: DateTime
+  "Last seen at or before."
+  lastSeenTo: DateTime
+}
+
+"A dimension transaction totals can be grouped by, besides the currency, which always is."
+enum TransactionDimension {
+  "The period (see ` + "`" + `period` + "`" + `), named by its first day."
+  PERIOD
+  CATEGORY
+  PROVIDER
+  "The institution (and so its provider: institution ids are per provider)."
+  INSTITUTION
+  DIRECTION
+}
+
+"The length of a period: weeks start on Monday."
+enum Period {
+  DAY
+  WEEK
+  MONTH
+}
+
+"Money coming in (an amount of zero or more) or going out (below zero)."
+enum Direction {
+  IN
+  OUT
+}
+
+"""
+Narrows aggregates; every set condition must hold. Transaction totals over
+whole months (from on a 1st, to on a month's last day) without amount
+bounds, grouped by MONTH if by period, are read from rollups kept with the
+data; others read the transactions of the range (slower, see
+BENCHMARKS.md).
+"""
+input AnalyticsFilter {
+  provider: Provider
+  "An institution id (` + "`" + `Entity.id` + "`" + `)."
+  institution: String
+  "Operation date on or after (transactions only)."
+  from: Date
+  "Operation date on or before (transactions only)."
+  to: Date
+  "Amount greater than or equal, signed (transactions only)."
+  minAmount: Decimal
+  "Amount less than or equal, signed (transactions only)."
+  maxAmount: Decimal
+  "Exact category (transactions only)."
+  category: String
+  "Transactions only."
+  direction: Direction
+}
+
+"""
+The count and exact total of account transactions of one group, in one
+currency (currencies are never added together). A dimension not grouped
+by is null; so is the category of uncategorised transactions.
+"""
+type TransactionTotal {
+  currency: CurrencyCode!
+  period: Date
+  category: String
+  provider: Provider
+  institution: Entity
+  direction: Direction
+  count: Int!
+  total: Decimal!
+}
+
+"The total value and count of one kind of investment in one currency."
+type ExposureTotal {
+  type: InvestmentType!
+  currency: CurrencyCode!
+  count: Int!
+  total: Decimal!
+}
+
+"How many products of one provider's credentials last failed to fetch with one error code."
+type SyncFailureCount {
+  provider: Provider!
+  product: ProductKind!
+  errorCode: String!
+  count: Int!
+}
+
+"""
+Aggregates over every user's cached data, each a plain list a chart can use
+as is: grouped and summed in the database, money exact and never added
+across currencies. Reading any of them records one access trail entry (for
+every user) per operation.
+"""
+type Analytics {
+  "Account transaction totals and counts per currency and the dimensions of groupBy."
+  transactionTotals(groupBy: [TransactionDimension!]! = [], period: Period = MONTH, filter: AnalyticsFilter): [TransactionTotal!]!
+  "Balances per product type and currency: accounts, investments and liabilities by balance, cards by available balance."
+  balances(filter: AnalyticsFilter): [ProductTotal!]!
+  "Net positions per currency: cash plus investments minus liabilities."
+  netPositions(filter: AnalyticsFilter): [CurrencyTotal!]!
+  "Investment values per type and currency."
+  investmentExposure(filter: AnalyticsFilter): [ExposureTotal!]!
+  "Credentials per provider and state."
+  credentialsHealth(filter: AnalyticsFilter): [CredentialsCount!]!
+  """
+  Products whose last fetch failed, with its last attempt in [from, to)
+  (default: the last 30 days), per provider, product and error code.
+  """
+  syncFailures(from: DateTime, to: DateTime, filter: AnalyticsFilter): [SyncFailureCount!]!
+}
+
+"One read of another user's data by an analyst or an admin."
+type AccessLogEntry {
+  id: ID!
+  at: DateTime!
+  "The reader: their user id and the role they read with (ANALYST or ADMIN)."
+  actorId: ID!
+  actorRole: Role!
+  "Whose data was read; null for aggregates over every user."
+  userId: ID
+  "The operation's name (empty when anonymous) and the SHA-256 of its text."
+  operationName: String!
+  queryHash: String!
+}
+
+type AccessLogEntryEdge {
+  cursor: String!
+  node: AccessLogEntry!
+}
+
+type AccessLogEntryConnection {
+  edges: [AccessLogEntryEdge!]!
+  nodes: [AccessLogEntry!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"Narrows the access trail; every set condition must hold."
+input AccessLogFilter {
+  actorId: ID
+  "Entries about this user; the empty string for aggregates."
+  userId: ID
+  "At or after."
+  from: DateTime
+  "At or before."
+  to: DateTime
+}
+
+extend type Query {
+  "Every user, by id. Analysts and admins."
+  users(first: Int, after: String, filter: UserFilter): UserOverviewConnection!
+  """
+  The view a user has as ` + "`" + `me` + "`" + ` (credentials, accounts, transactions,
+  summary), for an analyst or an admin; ` + "`" + `roles` + "`" + ` is empty (roles come with
+  tokens). An unknown id is NOT_FOUND.
+  """
+  user(id: ID!): Viewer!
+  "Aggregates over every user's data. Analysts and admins."
+  analytics: Analytics!
+  "The access trail, newest first. Admins only."
+  accessLog(first: Int, after: String, filter: AccessLogFilter): AccessLogEntryConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/cards.graphqls", Input: `"A debit or credit card. The card number is never exposed beyond its last four digits."
@@ -4252,6 +4934,50 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AccessLogEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AccessLogEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AccessLogEntry_at(ctx, field)
+	case "actorId":
+		return ec.fieldContext_AccessLogEntry_actorId(ctx, field)
+	case "actorRole":
+		return ec.fieldContext_AccessLogEntry_actorRole(ctx, field)
+	case "userId":
+		return ec.fieldContext_AccessLogEntry_userId(ctx, field)
+	case "operationName":
+		return ec.fieldContext_AccessLogEntry_operationName(ctx, field)
+	case "queryHash":
+		return ec.fieldContext_AccessLogEntry_queryHash(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessLogEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessLogEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AccessLogEntryConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AccessLogEntryConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AccessLogEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AccessLogEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessLogEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AccessLogEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AccessLogEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AccessLogEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AccessLogEntryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Account(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4356,6 +5082,24 @@ func (ec *executionContext) childFields_AccountTransactionEdge(ctx context.Conte
 		return ec.fieldContext_AccountTransactionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountTransactionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Analytics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "transactionTotals":
+		return ec.fieldContext_Analytics_transactionTotals(ctx, field)
+	case "balances":
+		return ec.fieldContext_Analytics_balances(ctx, field)
+	case "netPositions":
+		return ec.fieldContext_Analytics_netPositions(ctx, field)
+	case "investmentExposure":
+		return ec.fieldContext_Analytics_investmentExposure(ctx, field)
+	case "credentialsHealth":
+		return ec.fieldContext_Analytics_credentialsHealth(ctx, field)
+	case "syncFailures":
+		return ec.fieldContext_Analytics_syncFailures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Analytics", field.Name)
 }
 
 func (ec *executionContext) childFields_Card(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4516,6 +5260,18 @@ func (ec *executionContext) childFields_CredentialsConnection(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type CredentialsConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_CredentialsCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_CredentialsCount_provider(ctx, field)
+	case "state":
+		return ec.fieldContext_CredentialsCount_state(ctx, field)
+	case "count":
+		return ec.fieldContext_CredentialsCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CredentialsCount", field.Name)
+}
+
 func (ec *executionContext) childFields_CredentialsEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -4600,6 +5356,20 @@ func (ec *executionContext) childFields_ExchangeLinkCodePayload(ctx context.Cont
 		return ec.fieldContext_ExchangeLinkCodePayload_credentials(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ExchangeLinkCodePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ExposureTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_ExposureTotal_type(ctx, field)
+	case "currency":
+		return ec.fieldContext_ExposureTotal_currency(ctx, field)
+	case "count":
+		return ec.fieldContext_ExposureTotal_count(ctx, field)
+	case "total":
+		return ec.fieldContext_ExposureTotal_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExposureTotal", field.Name)
 }
 
 func (ec *executionContext) childFields_ForcedFlow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5294,6 +6064,42 @@ func (ec *executionContext) childFields_SyncCompleted(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type SyncCompleted", field.Name)
 }
 
+func (ec *executionContext) childFields_SyncFailureCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_SyncFailureCount_provider(ctx, field)
+	case "product":
+		return ec.fieldContext_SyncFailureCount_product(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_SyncFailureCount_errorCode(ctx, field)
+	case "count":
+		return ec.fieldContext_SyncFailureCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SyncFailureCount", field.Name)
+}
+
+func (ec *executionContext) childFields_TransactionTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_TransactionTotal_currency(ctx, field)
+	case "period":
+		return ec.fieldContext_TransactionTotal_period(ctx, field)
+	case "category":
+		return ec.fieldContext_TransactionTotal_category(ctx, field)
+	case "provider":
+		return ec.fieldContext_TransactionTotal_provider(ctx, field)
+	case "institution":
+		return ec.fieldContext_TransactionTotal_institution(ctx, field)
+	case "direction":
+		return ec.fieldContext_TransactionTotal_direction(ctx, field)
+	case "count":
+		return ec.fieldContext_TransactionTotal_count(ctx, field)
+	case "total":
+		return ec.fieldContext_TransactionTotal_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransactionTotal", field.Name)
+}
+
 func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "beneficiary":
@@ -5306,6 +6112,44 @@ func (ec *executionContext) childFields_Transfer(ctx context.Context, field grap
 		return ec.fieldContext_Transfer_payerIban(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
+}
+
+func (ec *executionContext) childFields_UserOverview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_UserOverview_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_UserOverview_createdAt(ctx, field)
+	case "lastSeenAt":
+		return ec.fieldContext_UserOverview_lastSeenAt(ctx, field)
+	case "credentials":
+		return ec.fieldContext_UserOverview_credentials(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserOverview", field.Name)
+}
+
+func (ec *executionContext) childFields_UserOverviewConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UserOverviewConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_UserOverviewConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UserOverviewConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_UserOverviewConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserOverviewConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UserOverviewEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_UserOverviewEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_UserOverviewEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserOverviewEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -14,6 +14,29 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+type AccessLogEntryConnection struct {
+	Edges      []AccessLogEntryEdge    `json:"edges"`
+	Nodes      []models.AccessLogEntry `json:"nodes"`
+	PageInfo   *PageInfo               `json:"pageInfo"`
+	TotalCount int32                   `json:"totalCount"`
+}
+
+type AccessLogEntryEdge struct {
+	Cursor string                 `json:"cursor"`
+	Node   *models.AccessLogEntry `json:"node"`
+}
+
+// Narrows the access trail; every set condition must hold.
+type AccessLogFilter struct {
+	ActorID *string `json:"actorId,omitempty"`
+	// Entries about this user; the empty string for aggregates.
+	UserID *string `json:"userId,omitempty"`
+	// At or after.
+	From *time.Time `json:"from,omitempty"`
+	// At or before.
+	To *time.Time `json:"to,omitempty"`
+}
+
 type AccountConnection struct {
 	Edges      []AccountEdge    `json:"edges"`
 	Nodes      []models.Account `json:"nodes"`
@@ -36,6 +59,29 @@ type AccountTransactionConnection struct {
 type AccountTransactionEdge struct {
 	Cursor string                     `json:"cursor"`
 	Node   *models.AccountTransaction `json:"node"`
+}
+
+// Narrows aggregates; every set condition must hold. Transaction totals over
+// whole months (from on a 1st, to on a month's last day) without amount
+// bounds, grouped by MONTH if by period, are read from rollups kept with the
+// data; others read the transactions of the range (slower, see
+// BENCHMARKS.md).
+type AnalyticsFilter struct {
+	Provider *models.Provider `json:"provider,omitempty"`
+	// An institution id (`Entity.id`).
+	Institution *string `json:"institution,omitempty"`
+	// Operation date on or after (transactions only).
+	From *models.Date `json:"from,omitempty"`
+	// Operation date on or before (transactions only).
+	To *models.Date `json:"to,omitempty"`
+	// Amount greater than or equal, signed (transactions only).
+	MinAmount *decimal.Decimal `json:"minAmount,omitempty"`
+	// Amount less than or equal, signed (transactions only).
+	MaxAmount *decimal.Decimal `json:"maxAmount,omitempty"`
+	// Exact category (transactions only).
+	Category *string `json:"category,omitempty"`
+	// Transactions only.
+	Direction *Direction `json:"direction,omitempty"`
 }
 
 type CardConnection struct {
@@ -74,6 +120,13 @@ type CredentialsConnection struct {
 	Nodes      []models.Credentials `json:"nodes"`
 	PageInfo   *PageInfo            `json:"pageInfo"`
 	TotalCount int32                `json:"totalCount"`
+}
+
+// How many credentials of one provider are in one state.
+type CredentialsCount struct {
+	Provider models.Provider         `json:"provider"`
+	State    models.CredentialsState `json:"state"`
+	Count    int32                   `json:"count"`
 }
 
 type CredentialsEdge struct {
@@ -138,6 +191,14 @@ type ExchangeLinkCodePayload struct {
 	Status LinkExchangeStatus `json:"status"`
 	// Set when status is COMPLETED.
 	Credentials *models.Credentials `json:"credentials,omitempty"`
+}
+
+// The total value and count of one kind of investment in one currency.
+type ExposureTotal struct {
+	Type     InvestmentType  `json:"type"`
+	Currency string          `json:"currency"`
+	Count    int32           `json:"count"`
+	Total    decimal.Decimal `json:"total"`
 }
 
 // The token the frontend hands to the provider's flow.
@@ -371,6 +432,14 @@ type Summary struct {
 	ByProduct  []ProductTotal  `json:"byProduct"`
 }
 
+// How many products of one provider's credentials last failed to fetch with one error code.
+type SyncFailureCount struct {
+	Provider  models.Provider `json:"provider"`
+	Product   models.Product  `json:"product"`
+	ErrorCode string          `json:"errorCode"`
+	Count     int32           `json:"count"`
+}
+
 // Filters on transactions, applied in the database. All given conditions must hold.
 type TransactionFilter struct {
 	// Operation date on or after.
@@ -385,6 +454,56 @@ type TransactionFilter struct {
 	Text *string `json:"text,omitempty"`
 	// Exact category.
 	Category *string `json:"category,omitempty"`
+}
+
+// The count and exact total of account transactions of one group, in one
+// currency (currencies are never added together). A dimension not grouped
+// by is null; so is the category of uncategorised transactions.
+type TransactionTotal struct {
+	Currency    string           `json:"currency"`
+	Period      *models.Date     `json:"period,omitempty"`
+	Category    *string          `json:"category,omitempty"`
+	Provider    *models.Provider `json:"provider,omitempty"`
+	Institution *Entity          `json:"institution,omitempty"`
+	Direction   *Direction       `json:"direction,omitempty"`
+	Count       int32            `json:"count"`
+	Total       decimal.Decimal  `json:"total"`
+}
+
+// Narrows the users list; every set condition must hold. provider,
+// institution and state hold when one credentials of the user meets all of
+// them.
+type UserFilter struct {
+	Provider *models.Provider `json:"provider,omitempty"`
+	// An institution id (`Entity.id`).
+	Institution *string                  `json:"institution,omitempty"`
+	State       *models.CredentialsState `json:"state,omitempty"`
+	// Last seen at or after.
+	LastSeenFrom *time.Time `json:"lastSeenFrom,omitempty"`
+	// Last seen at or before.
+	LastSeenTo *time.Time `json:"lastSeenTo,omitempty"`
+}
+
+// A user as analysts list them. Their data: `user(id:)`.
+type UserOverview struct {
+	// The user id (the token's subject), as `user(id:)` takes it.
+	ID         string    `json:"id"`
+	CreatedAt  time.Time `json:"createdAt"`
+	LastSeenAt time.Time `json:"lastSeenAt"`
+	// Their credentials, counted per provider and state.
+	Credentials []CredentialsCount `json:"credentials"`
+}
+
+type UserOverviewConnection struct {
+	Edges      []UserOverviewEdge `json:"edges"`
+	Nodes      []UserOverview     `json:"nodes"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+	TotalCount int32              `json:"totalCount"`
+}
+
+type UserOverviewEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *UserOverview `json:"node"`
 }
 
 // The authenticated caller and everything they have connected.
@@ -403,6 +522,62 @@ type Viewer struct {
 	Summary *Summary `json:"summary"`
 	// The caller's statement uploads, newest first.
 	StatementUploads []models.StatementUpload `json:"statementUploads"`
+}
+
+// Money coming in (an amount of zero or more) or going out (below zero).
+type Direction string
+
+const (
+	DirectionIn  Direction = "IN"
+	DirectionOut Direction = "OUT"
+)
+
+var AllDirection = []Direction{
+	DirectionIn,
+	DirectionOut,
+}
+
+func (e Direction) IsValid() bool {
+	switch e {
+	case DirectionIn, DirectionOut:
+		return true
+	}
+	return false
+}
+
+func (e Direction) String() string {
+	return string(e)
+}
+
+func (e *Direction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Direction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Direction", str)
+	}
+	return nil
+}
+
+func (e Direction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Direction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Direction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A provider flow that needs the user (second factor, new password, older history).
@@ -673,6 +848,64 @@ func (e OnboardingStepStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The length of a period: weeks start on Monday.
+type Period string
+
+const (
+	PeriodDay   Period = "DAY"
+	PeriodWeek  Period = "WEEK"
+	PeriodMonth Period = "MONTH"
+)
+
+var AllPeriod = []Period{
+	PeriodDay,
+	PeriodWeek,
+	PeriodMonth,
+}
+
+func (e Period) IsValid() bool {
+	switch e {
+	case PeriodDay, PeriodWeek, PeriodMonth:
+		return true
+	}
+	return false
+}
+
+func (e Period) String() string {
+	return string(e)
+}
+
+func (e *Period) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Period(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Period", str)
+	}
+	return nil
+}
+
+func (e Period) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Period) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Period) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // A role granted by the bearer token's `roles` claim.
 type Role string
 
@@ -789,6 +1022,70 @@ func (e *SyncStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e SyncStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A dimension transaction totals can be grouped by, besides the currency, which always is.
+type TransactionDimension string
+
+const (
+	// The period (see `period`), named by its first day.
+	TransactionDimensionPeriod   TransactionDimension = "PERIOD"
+	TransactionDimensionCategory TransactionDimension = "CATEGORY"
+	TransactionDimensionProvider TransactionDimension = "PROVIDER"
+	// The institution (and so its provider: institution ids are per provider).
+	TransactionDimensionInstitution TransactionDimension = "INSTITUTION"
+	TransactionDimensionDirection   TransactionDimension = "DIRECTION"
+)
+
+var AllTransactionDimension = []TransactionDimension{
+	TransactionDimensionPeriod,
+	TransactionDimensionCategory,
+	TransactionDimensionProvider,
+	TransactionDimensionInstitution,
+	TransactionDimensionDirection,
+}
+
+func (e TransactionDimension) IsValid() bool {
+	switch e {
+	case TransactionDimensionPeriod, TransactionDimensionCategory, TransactionDimensionProvider, TransactionDimensionInstitution, TransactionDimensionDirection:
+		return true
+	}
+	return false
+}
+
+func (e TransactionDimension) String() string {
+	return string(e)
+}
+
+func (e *TransactionDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TransactionDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TransactionDimension", str)
+	}
+	return nil
+}
+
+func (e TransactionDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TransactionDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TransactionDimension) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

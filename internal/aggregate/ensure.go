@@ -21,14 +21,14 @@ import (
 // the cached rows, if any, remain and should still be shown.
 // ProductCredentialsStatus refreshes the credentials row itself.
 func (s *Service) Ensure(ctx context.Context, creds *models.Credentials, p models.Product) error {
-	return s.ensure(ctx, creds, p, false)
+	return s.served(p, s.ensure(ctx, creds, p, false))
 }
 
 // UpdateStatus makes the provider-reported state of creds (pending,
 // blocked, SCA/reset required, per-product flags, last update) fresh, with
 // the TTL of ProductCredentialsStatus.
 func (s *Service) UpdateStatus(ctx context.Context, creds *models.Credentials) error {
-	return s.ensure(ctx, creds, models.ProductCredentialsStatus, false)
+	return s.served(models.ProductCredentialsStatus, s.ensure(ctx, creds, models.ProductCredentialsStatus, false))
 }
 
 // ensure is Ensure; force skips the freshness check of p (not of its
@@ -48,6 +48,7 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 			return err
 		}
 		if s.fresh(rec) {
+			s.opts.Observer.FreshHit(p)
 			return nil
 		}
 		if s.recentFailure(rec) {
@@ -166,6 +167,7 @@ func (s *Service) sync(ctx context.Context, creds *models.Credentials, p models.
 		return s.syncStatus(ctx, prov, creds, rec)
 	}
 	rows, err := prov.Fetch(ctx, creds, p)
+	s.fetched(p, err)
 	if err != nil {
 		return s.failed(ctx, creds, p, rec, err)
 	}

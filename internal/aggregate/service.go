@@ -73,6 +73,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives sync failures, never provider handles or payloads.
 	Logger *slog.Logger
+	// Observer counts fresh hits, fetches and stale reads (metrics); nil
+	// counts nothing.
+	Observer Observer
 }
 
 func (o Options) withDefaults() Options {
@@ -105,6 +108,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
 	}
 	return o
 }

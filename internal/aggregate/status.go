@@ -17,6 +17,7 @@ import (
 // asked again after PendingRetry rather than after the full TTL.
 func (s *Service) syncStatus(ctx context.Context, prov provider.Provider, creds *models.Credentials, rec *models.SyncRecord) error {
 	st, err := prov.Status(ctx, creds)
+	s.fetched(models.ProductCredentialsStatus, err)
 	if err != nil {
 		return s.failed(ctx, creds, models.ProductCredentialsStatus, rec, err)
 	}

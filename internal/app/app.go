@@ -15,7 +15,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fingraph/fingraph/graph"
+	"github.com/fingraph/fingraph/internal/access"
 	"github.com/fingraph/fingraph/internal/aggregate"
+	"github.com/fingraph/fingraph/internal/analytics"
 	"github.com/fingraph/fingraph/internal/auth"
 	"github.com/fingraph/fingraph/internal/config"
 	"github.com/fingraph/fingraph/internal/database"
@@ -23,6 +25,7 @@ import (
 	"github.com/fingraph/fingraph/internal/finance"
 	"github.com/fingraph/fingraph/internal/httpapi"
 	"github.com/fingraph/fingraph/internal/jobs"
+	"github.com/fingraph/fingraph/internal/metrics"
 	"github.com/fingraph/fingraph/internal/onboarding"
 	"github.com/fingraph/fingraph/internal/playground"
 	"github.com/fingraph/fingraph/internal/provider"
@@ -31,6 +34,7 @@ import (
 	"github.com/fingraph/fingraph/internal/sandboxapi"
 	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/store"
+	"github.com/fingraph/fingraph/internal/telemetry"
 	"github.com/fingraph/fingraph/internal/users"
 )
 
@@ -54,20 +58,47 @@ type App struct {
 	Onboarding *onboarding.Service
 	// Statements runs statement uploads.
 	Statements *statements.Service
+	// AccessLog writes the access trail (analysts' and admins' reads of
+	// other users' data); tests flush it.
+	AccessLog *access.Log
+	// SeededUsers is closed once the sandbox users are seeded and their
+	// data fetched (at once when there are none).
+	SeededUsers <-chan struct{}
+	// Metrics are the Prometheus metrics, served on MetricsAddr (the
+	// listener actually bound) when FINGRAPH_METRICS_ADDR is set.
+	Metrics     *metrics.Metrics
+	MetricsAddr string
 
+	tracing   *telemetry.Tracing
 	logger    *slog.Logger
 	agg       *aggregate.Service
 	closers   []func() error
 	reloaders []provider.CertificateReloader
+
+	// aggregates answers the analysts' aggregates.
+	aggregates *analytics.Service
 }
 
 // New opens the database, applies migrations and wires every dependency.
-func New(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Option) (*App, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	a := &App{Config: cfg, logger: logger, Instance: uuid.NewString()}
+	if err := a.setupTelemetry(ctx, o); err != nil {
+		return nil, errors.Join(err, a.Close())
+	}
 	if err := a.openDatabase(ctx); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
+	if err := a.observeDatabase(); err != nil {
+		return nil, errors.Join(err, a.Close())
+	}
 	if err := a.build(ctx); err != nil {
+		return nil, errors.Join(err, a.Close())
+	}
+	if err := a.startMetrics(); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
 	return a, nil
@@ -110,6 +141,12 @@ func (a *App) build(ctx context.Context) error {
 		if err := sandbox.SeedDemo(ctx, a.Sandbox, agg, st, DemoUserID, a.Config.SandboxDemo); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
+	}
+	if err := a.startAnalytics(ctx, st); err != nil {
+		return err
+	}
+	if devKey != nil {
+		a.startSeedingUsers(agg, st)
 	}
 	safelist, err := loadSafelist(a.Config.SafelistFile)
 	if err != nil {
@@ -201,7 +238,8 @@ func (a *App) verifier() (auth.Verifier, *auth.DevKey, error) {
 func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob *onboarding.Service, jwks http.Handler, safelist graph.Safelist) http.Handler {
 	rt := realtime.New(a.Events, fin, realtime.Options{MaxSubscriptions: a.Config.MaxSubscriptions,
 		MaxConnections: a.Config.MaxConnections})
-	resolver := &graph.Resolver{Users: users.New(st), Finance: fin, Onboarding: ob, Statements: a.Statements, Realtime: rt}
+	a.Metrics.WatchStreams(rt.Open)
+	resolver := &graph.Resolver{Viewers: users.New(st), Aggregates: a.aggregates, Finance: fin, Onboarding: ob, Statements: a.Statements, Realtime: rt}
 	if a.SandboxMutations() {
 		resolver.Simulators = sandboxapi.New(a.Sandbox, fin, ob)
 	}
@@ -217,6 +255,8 @@ func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob 
 		MaxUploadBytes: a.Config.MaxUploadBytes,
 		Streams:        a.streamOptions(v, rt, fin),
 		Sandbox:        a.SandboxMutations(),
+		Trail:          a.AccessLog,
+		Extensions:     a.graphQLExtensions(safelist),
 	})
 	return httpapi.New(httpapi.Deps{
 		GraphQL:            fin.Middleware(gql),
@@ -235,6 +275,8 @@ func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob 
 		MaxWebhookBytes:    a.Config.MaxWebhookBytes,
 		CORSOrigins:        a.Config.CORSOrigins,
 		Schema:             a.schemaHandler(),
+		Observer:           a.Metrics,
+		Trace:              a.httpTrace(),
 	})
 }
 

@@ -33,7 +33,7 @@ func newServer(t *testing.T, d migrations.Dialect, env map[string]string) *testS
 }
 
 // newServerLogging is newServer with the app's logger chosen by the test.
-func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string, logger *slog.Logger) *testServer {
+func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string, logger *slog.Logger, opts ...app.Option) *testServer {
 	t.Helper()
 	// A long operation deadline: cold fetches of thousands of rows run
 	// slowly under the race detector.
@@ -44,8 +44,10 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	// "the demo data"; the Flinks tests ask for theirs.
 	// The fetch budget follows: a refresh of thousands of rows under -race
 	// must not turn into a stale read in tests that expect fresh data.
+	// The sandbox's extra users (analysts' views) are seeded by the tests
+	// about them only.
 	vars := map[string]string{"FINGRAPH_DATA_DIR": t.TempDir(), "FINGRAPH_REQUEST_TIMEOUT": "2m", "FINGRAPH_FETCH_BUDGET": "90s",
-		"FINGRAPH_SANDBOX_HISTORY_DAYS": "90", "FINGRAPH_SANDBOX_DEMO": "flanks"}
+		"FINGRAPH_SANDBOX_HISTORY_DAYS": "90", "FINGRAPH_SANDBOX_DEMO": "flanks", "FINGRAPH_SANDBOX_USERS": "0"}
 	if d == migrations.Postgres {
 		vars["DATABASE_URL"] = dbtest.PostgresSchemaURL(t)
 	}
@@ -59,7 +61,7 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(context.Background(), cfg, logger)
+	a, err := app.New(context.Background(), cfg, logger, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

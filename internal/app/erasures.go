@@ -20,6 +20,7 @@ func (a *App) startJobs(ctx context.Context, st *store.Store, agg *aggregate.Ser
 		// A statement step sends one file; it must end before the rescuer
 		// would run it a second time.
 		Statements: a.Statements, StepTimeout: min(a.Config.UploadTimeout+30*time.Second, j.RescueAfter*9/10),
+		Observer: a.Metrics, Tracer: a.tracing.Provider(),
 	})
 	if err != nil {
 		return err

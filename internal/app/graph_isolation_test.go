@@ -24,12 +24,16 @@ var isolationCovered = map[string]string{
 	"Mutation.startCredentialsAction": "startCredentialsAction",
 	// Onboarding sessions: TestOnboardingErrors (another user's session is
 	// NOT_FOUND) and TestOnboardingIsolation below.
-	"Mutation.startOnboardingSession":       "a skill id, not an object: nothing of another user to reach",
-	"Mutation.submitOnboardingStep":         "TestOnboardingIsolation",
-	"Mutation.uploadOnboardingDocument":     "TestOnboardingIsolation",
-	"Mutation.completeOnboardingSession":    "TestOnboardingIsolation",
-	"Mutation.cancelOnboardingSession":      "TestOnboardingIsolation",
-	"Mutation.deleteCredentials":            "deleteCredentials",
+	"Mutation.startOnboardingSession":    "a skill id, not an object: nothing of another user to reach",
+	"Mutation.submitOnboardingStep":      "TestOnboardingIsolation",
+	"Mutation.uploadOnboardingDocument":  "TestOnboardingIsolation",
+	"Mutation.completeOnboardingSession": "TestOnboardingIsolation",
+	"Mutation.cancelOnboardingSession":   "TestOnboardingIsolation",
+	"Mutation.deleteCredentials":         "deleteCredentials",
+	// Analysts only: a user gets FORBIDDEN for any id, its own included
+	// (TestAnalystFieldsForbidUsers), an analyst NOT_FOUND for an unknown
+	// one (TestUserView).
+	"Query.user":                            "TestAnalystFieldsForbidUsers, TestUserView",
 	"Subscription.credentialsUpdated":       "TestSubscriptionsFollowChanges",
 	"Subscription.onboardingSessionUpdated": "TestSubscriptionsFollowChanges",
 	// The sandbox namespace (development and sandbox servers).

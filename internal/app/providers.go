@@ -139,7 +139,7 @@ func (a *App) newRegistry() (*provider.Registry, models.Provider, error) {
 		if sec == nil || !sec.Configured() {
 			continue
 		}
-		p, err := k.build(sec, guard.Hooks{})
+		p, err := k.build(sec, a.providerHooks(k.name))
 		if err != nil {
 			return nil, "", fmt.Errorf("%s client: %w", k.name, err)
 		}
@@ -161,5 +161,6 @@ func (a *App) newAggregate(st *store.Store, reg *provider.Registry, pub *events.
 		TTL: ttl, DefaultTTL: a.Config.Cache.DefaultTTL, StaleBound: a.Config.Cache.StaleBound,
 		FetchBudget: a.Config.Cache.FetchBudget, FailureMemory: a.Config.Cache.FailureMemory,
 		FinishLinkDelay: a.Config.Jobs.LinkDelay, Instance: a.Instance, Events: pub, Logger: a.logger,
+		Observer: a.Metrics.Cache(),
 	})
 }

@@ -62,8 +62,10 @@ func Open(ctx context.Context, o Options) (*Env, error) {
 		// Seeding fetches tens of thousands of rows in one request; the
 		// default 10 s deadline is for interactive traffic, not set-up.
 		"FINGRAPH_REQUEST_TIMEOUT": "5m",
-		// The figures in BENCHMARKS.md are over Flanks data alone.
-		"FINGRAPH_SANDBOX_DEMO": "flanks",
+		// The figures in BENCHMARKS.md are over Flanks data alone, with
+		// no other users fetching in the background.
+		"FINGRAPH_SANDBOX_DEMO":  "flanks",
+		"FINGRAPH_SANDBOX_USERS": "0",
 	}
 	for k, v := range o.Env {
 		vars[k] = v

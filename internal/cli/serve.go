@@ -26,7 +26,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	started := time.Now()
 	logger := logging.New(env.Stderr, cfg.LogLevel)
-	a, err := app.New(ctx, cfg, logger)
+	a, err := app.New(ctx, cfg, logger, app.WithVersion(version()))
 	if err != nil {
 		return err
 	}
@@ -51,10 +51,14 @@ func printBanner(env Env, a *app.App, addr string) {
 	fmt.Fprintf(env.Stdout, "fingraph %s (%s) serving on %s\n", version(), a.Config.Env, base)
 	fmt.Fprintf(env.Stdout, "  playground: %s/\n", base)
 	fmt.Fprintf(env.Stdout, "  graphql:    %s/graphql\n", base)
+	if a.MetricsAddr != "" {
+		fmt.Fprintf(env.Stdout, "  metrics:    http://%s/metrics (private listener)\n", a.MetricsAddr)
+	}
 	if a.DemoToken != "" {
 		fmt.Fprintf(env.Stdout, "  demo token: %s\n", a.DemoToken)
 		fmt.Fprintf(env.Stdout, "  try:        curl -s %s/graphql -H 'Authorization: Bearer %s' "+
 			"-H 'Content-Type: application/json' -d '{\"query\":\"{ __typename }\"}'\n", base, a.DemoToken)
+		fmt.Fprintf(env.Stdout, "  analysts:   fingraph token --user ana --role analyst (the playground's Analysts tab)\n")
 	}
 	printSimulators(env, a)
 }

@@ -60,6 +60,14 @@ type Config struct {
 	MaxSubscriptions, MaxConnections int
 	UploadTimeout                    time.Duration // FINGRAPH_UPLOAD_TIMEOUT: deadline of an upload operation (one statement file upstream too)
 	MaxWebhookBytes                  int64         // FINGRAPH_MAX_WEBHOOK_BYTES: cap of one provider webhook delivery
+	// MetricsAddr serves Prometheus /metrics on a listener of its own
+	// (FINGRAPH_METRICS_ADDR; empty: no metrics). It must not be public.
+	MetricsAddr string
+	// Tracing is the OpenTelemetry configuration (standard OTEL_*
+	// variables); off unless an exporter is configured.
+	Tracing Tracing
+
+	Analytics Analytics
 
 	Secrets Secrets
 	Limits  Limits
@@ -208,7 +216,10 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 			ActiveWithin: r.Duration("FINGRAPH_ACTIVE_WITHIN", 24*time.Hour),
 			LinkDelay:    r.Duration("FINGRAPH_LINK_FINISH_DELAY", 30*time.Second),
 		},
-		Providers: sections,
+		Providers:   sections,
+		MetricsAddr: r.Str("FINGRAPH_METRICS_ADDR", ""),
+		Tracing:     loadTracing(r),
+		Analytics:   loadAnalytics(r),
 	}
 	c.Introspection = r.Bool("FINGRAPH_INTROSPECTION", c.Env != EnvProduction)
 	c.Limits.Suggestions = r.Bool("FINGRAPH_SUGGESTIONS", c.Env != EnvProduction)
@@ -239,7 +250,8 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 func (c Config) Validate() error {
 	checks := []func() error{
 		c.validateEnv, c.validateAddr, c.validateDatabase, c.validateLimits, c.validateCache, c.validateSecrets,
-		c.validateAuth, c.validateJobs, c.validatePublic,
+		c.validateAuth, c.validateJobs, c.validatePublic, c.validateTelemetry,
+		c.validateAnalytics,
 	}
 	for _, check := range checks {
 		if err := check(); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 
+	"github.com/fingraph/fingraph/internal/access"
 	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
 )
@@ -55,6 +56,7 @@ type loaders struct {
 // userCredentials returns all credentials of a user, read once per request
 // (me.accounts, me.transactions and summary each fan out over them).
 func (l *loaders) userCredentials(ctx context.Context, st *store.Store, userID string) ([]models.Credentials, error) {
+	access.Viewed(ctx, userID)
 	l.userCredsMu.Lock()
 	defer l.userCredsMu.Unlock()
 	if c, ok := l.userCreds[userID]; ok {
@@ -113,6 +115,7 @@ type perUser[T any] struct {
 
 // Load returns the page of key, fetching it on the first call.
 func (p *perUser[T]) Load(ctx context.Context, key listKey) (*store.Conn[T], error) {
+	access.Viewed(ctx, key.Parent) // the parent is the user: recorded even when they have nothing
 	return p.once.do(key, func() (*store.Conn[T], error) {
 		res, err := p.fetch(ctx, []listKey{key})
 		return res[key], err
@@ -130,7 +133,9 @@ func byID[T any](fetch func(context.Context, store.Scope, []string) (map[string]
 		if err != nil {
 			return nil, err
 		}
-		return fetch(ctx, scope, ids)
+		res, err := fetch(ctx, scope, ids)
+		viewed(ctx, res)
+		return res, err
 	}, dataloadgen.WithWait(wait))
 }
 
@@ -165,6 +170,7 @@ func listFetch[T any](fetch func(context.Context, store.ListRequest) (map[string
 			}
 			for _, p := range parents {
 				out[listKey{p, sh}] = res[p]
+				viewedList(ctx, res[p])
 			}
 			if then != nil && len(s.Children) > 0 {
 				then(ctx, rowsOf(res), s.Children)
@@ -220,7 +226,9 @@ func (s *Service) newLoaders() *loaders {
 		if err != nil {
 			return nil, err
 		}
-		return st.ProductsByRef(ctx, scope, refs)
+		res, err := st.ProductsByRef(ctx, scope, refs)
+		viewedNodes(ctx, res)
+		return res, err
 	}, dataloadgen.WithWait(wait))
 	return l
 }

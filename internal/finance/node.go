@@ -67,6 +67,7 @@ func (s *Service) Nodes(ctx context.Context, ids []string) ([]models.Node, error
 		if err != nil {
 			return nil, err
 		}
+		viewedNodes(ctx, nodes)
 		for key, n := range nodes {
 			found[typ+":"+key] = n
 		}

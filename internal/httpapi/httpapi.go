@@ -42,12 +42,46 @@ type Deps struct {
 	CORSOrigins []string
 	// Schema, when set, serves the schema as SDL at /graphql/schema.graphql.
 	Schema http.Handler
+	// Observer sees every request and webhook delivery (metrics); nil
+	// sees nothing.
+	Observer Observer
+	// Trace, when set, wraps every request (tracing); it runs inside the
+	// request ID and outside the access log, so the log line carries the
+	// trace.
+	Trace func(http.Handler) http.Handler
 }
+
+// Observer sees the HTTP surface, for metrics. Its arguments are bounded:
+// route is the matched pattern without its method ("/graphql",
+// "/webhooks/{provider}", "" when nothing matched), never a raw path; a
+// webhook's provider is the path value as sent, which the observer must
+// check against the providers it knows.
+type Observer interface {
+	// ObserveRequest reports one answered request; stream marks a
+	// WebSocket or Server-Sent Events request, whose duration is the
+	// stream's life.
+	ObserveRequest(route, method string, status int, d time.Duration, stream bool)
+	// ObserveWebhook reports one webhook delivery and what became of it
+	// (a Webhook* result).
+	ObserveWebhook(provider, result string)
+}
+
+// nopObserver observes nothing.
+type nopObserver struct{}
+
+func (nopObserver) ObserveRequest(string, string, int, time.Duration, bool) {}
+func (nopObserver) ObserveWebhook(string, string)                           {}
 
 // New returns the root handler.
 func New(d Deps) http.Handler {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Observer == nil {
+		d.Observer = nopObserver{}
+	}
+	if d.Trace == nil {
+		d.Trace = func(h http.Handler) http.Handler { return h }
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
@@ -66,12 +100,12 @@ func New(d Deps) http.Handler {
 		mux.Handle("/.well-known/jwks.json", d.JWKS)
 	}
 	if d.Webhooks != nil {
-		mux.Handle("POST /webhooks/{provider}", webhooks(d.Webhooks, d.MaxWebhookBytes, d.Logger))
+		mux.Handle("POST /webhooks/{provider}", webhooks(d.Webhooks, d.MaxWebhookBytes, d.Logger, d.Observer))
 	}
 	if d.OnboardingCallback != nil {
 		mux.Handle("GET /onboarding/callback/{id}", d.OnboardingCallback)
 	}
-	return recoverer(d.Logger, requestID(accessLog(d.Logger, mux)))
+	return recoverer(d.Logger, requestID(d.Trace(accessLog(d.Logger, d.Observer, mux))))
 }
 
 // graphqlChain orders the GraphQL middleware: method check first (cheap),

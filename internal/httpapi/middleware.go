@@ -69,16 +69,32 @@ func (s *statusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWrit
 
 // accessLog logs one line per request: method, path without the query
 // string (GET queries and variables may carry personal data), status, size
-// and duration. Never bodies, headers or tokens.
-func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
+// and duration. Never bodies, headers or tokens. It also reports the
+// request to obs under its route: next must be the mux, which records the
+// matched pattern in the very request it is given.
+func accessLog(logger *slog.Logger, obs Observer, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
+		d := time.Since(start)
 		logger.InfoContext(r.Context(), "http request",
 			"method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"bytes", rec.bytes, "duration_ms", time.Since(start).Milliseconds())
+			"bytes", rec.bytes, "duration_ms", d.Milliseconds())
+		obs.ObserveRequest(Route(r), r.Method, rec.status, d, isWebSocket(r) || isEventStream(r))
 	})
+}
+
+// Route is the pattern that matched r without its method ("/graphql",
+// "/webhooks/{provider}"), "" when none did: a bounded name for metrics
+// and spans, where the raw path could hold anything a client sent. It is
+// known once the mux has seen r.
+func Route(r *http.Request) string {
+	p := r.Pattern
+	if i := strings.IndexByte(p, ' '); i >= 0 {
+		p = p[i+1:]
+	}
+	return p
 }
 
 // recoverer turns a panic outside gqlgen into a bare 500 and a log line.

@@ -18,6 +18,24 @@ type WebhookIntake interface {
 	ReceiveWebhook(ctx context.Context, p models.Provider, header map[string][]string, body []byte) (bool, error)
 }
 
+// What became of a webhook delivery, as Observer.ObserveWebhook reports it.
+const (
+	WebhookAccepted    = "accepted"
+	WebhookDuplicate   = "duplicate"
+	WebhookRejected    = "rejected_signature"
+	WebhookUnknown     = "unknown_provider"
+	WebhookTooLarge    = "too_large"
+	WebhookBadRequest  = "bad_request"
+	WebhookUnavailable = "unavailable"
+)
+
+// WebhookResults lists every webhook result, so an observer can create its
+// series up front.
+func WebhookResults() []string {
+	return []string{WebhookAccepted, WebhookDuplicate, WebhookRejected, WebhookUnknown, WebhookTooLarge,
+		WebhookBadRequest, WebhookUnavailable}
+}
+
 // webhookAckTimeout bounds storing a delivery: while the database is down
 // the provider gets a 503 quickly (and retries), never a 2xx.
 const webhookAckTimeout = 2 * time.Second
@@ -26,22 +44,25 @@ const webhookAckTimeout = 2 * time.Second
 // committed before the 2xx, so an acknowledged delivery survives a crash;
 // the work happens in a job. A bad or missing signature answers 401 and
 // writes nothing; a redelivery is acknowledged without effect.
-func webhooks(in WebhookIntake, maxBytes int64, log *slog.Logger) http.Handler {
+func webhooks(in WebhookIntake, maxBytes int64, log *slog.Logger, obs Observer) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := models.Provider(r.PathValue("provider"))
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
 		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &mbe):
+			obs.ObserveWebhook(string(p), WebhookTooLarge)
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return
 		case err != nil:
+			obs.ObserveWebhook(string(p), WebhookBadRequest)
 			http.Error(w, "could not read the body", http.StatusBadRequest)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), webhookAckTimeout)
 		defer cancel()
-		p := models.Provider(r.PathValue("provider"))
 		dup, err := in.ReceiveWebhook(ctx, p, r.Header, body)
+		obs.ObserveWebhook(string(p), webhookResult(dup, err))
 		switch {
 		case errors.Is(err, provider.ErrWebhookRejected):
 			log.WarnContext(ctx, "webhook rejected", "provider", p)
@@ -59,4 +80,20 @@ func webhooks(in WebhookIntake, maxBytes int64, log *slog.Logger) http.Handler {
 			w.WriteHeader(http.StatusOK)
 		}
 	})
+}
+
+// webhookResult names the outcome of storing a delivery, as the handler
+// answers it.
+func webhookResult(dup bool, err error) string {
+	switch {
+	case errors.Is(err, provider.ErrWebhookRejected):
+		return WebhookRejected
+	case errors.Is(err, apperr.ErrUnsupported), errors.Is(err, apperr.ErrUpstreamUnavailable):
+		return WebhookUnknown
+	case err != nil:
+		return WebhookUnavailable
+	case dup:
+		return WebhookDuplicate
+	}
+	return WebhookAccepted
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivertype"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/statements"
@@ -65,6 +66,10 @@ type Options struct {
 	Statements  Stepper
 	StepTimeout time.Duration
 	Logger      *slog.Logger
+	// Observer counts job runs (metrics); Tracer, when set, runs each job
+	// in a span. Either may be nil.
+	Observer Observer
+	Tracer   trace.TracerProvider
 }
 
 // Stepper runs one step of a statement upload (statements.Service).
@@ -175,6 +180,13 @@ func riverConfig(agg *aggregate.Service, o Options) *river.Config {
 	}
 	cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}}
 	cfg.Workers = workers(agg, o)
+	if o.Observer != nil || o.Tracer != nil {
+		obs := &observer{obs: o.Observer}
+		if o.Tracer != nil {
+			obs.tracer = o.Tracer.Tracer("github.com/fingraph/fingraph/internal/jobs")
+		}
+		cfg.Middleware = []rivertype.Middleware{obs}
+	}
 	// The sweep also runs at start: after a crash it finishes links and
 	// erasures left behind without waiting for River to rescue their jobs.
 	cfg.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(o.SweepEvery),

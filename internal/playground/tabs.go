@@ -14,7 +14,8 @@ type Tab struct {
 
 // DefaultTabs are the examples a first visit opens on (GraphiQL keeps the
 // user's own tabs afterwards): the README's first query, an onboarding
-// sequence, and a subscription.
+// sequence, an analyst's exploration (which needs the analyst role), and
+// a subscription. The page is the same for every caller.
 var DefaultTabs = []Tab{
 	{Query: `# Your data across providers: run with the ▶ button (Ctrl-Enter).
 query Overview {
@@ -53,6 +54,37 @@ mutation Submit($session: ID!, $step: String!) {
   submitOnboardingStep(sessionId: $session, step: $step) { id status redirect { method url } }
 }
 `, Variables: `{ "skill": "paste an id from Skills", "session": "paste the session id", "step": "sca" }`},
+	{Query: `# Analysts: these need a token with the analyst (or admin) role; the
+# demo token is a plain user's and gets FORBIDDEN. In development, mint one
+# with  fingraph token --user ana --role analyst  and use it as the bearer
+# token in the headers editor below. Every read of a user's data is recorded in
+# the access trail (accessLog, admins).
+query UsersInTrouble {
+  users(first: 20, filter: { state: ERRORED }) {
+    totalCount
+    nodes { id lastSeenAt credentials { provider state count } }
+  }
+  analytics { credentialsHealth { provider state count } }
+}
+
+# Monthly spending by category, per currency (never added together).
+query MonthlySpending {
+  analytics {
+    transactionTotals(groupBy: [PERIOD, CATEGORY], period: MONTH, filter: { direction: OUT }) {
+      period category currency count total
+    }
+  }
+}
+
+# One user's own view, as they see it with me.
+query OneUser($id: ID!) {
+  user(id: $id) {
+    summary { byCurrency { currency cash investments liabilities net } }
+    credentials(first: 5) { nodes { provider institution { name } status { pending requiredActions } } }
+    transactions(first: 10) { nodes { operationDate amount description category } }
+  }
+}
+`, Variables: `{ "id": "sandbox-user-01" }`},
 	{Query: `# Pushed changes: run this, then refresh credentials in another tab
 # (mutation { refreshCredentials(id: "...") { id } }) and watch the events.
 subscription Sync {

@@ -221,6 +221,20 @@ func (s *Service) acquire(counts map[string]int, user string, limit int, what st
 	}, nil
 }
 
+// Open returns the streams open on this replica: subscriptions (all
+// transports) and WebSocket connections, for metrics.
+func (s *Service) Open() (subscriptions, connections int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range s.subs {
+		subscriptions += n
+	}
+	for _, n := range s.conns {
+		connections += n
+	}
+	return subscriptions, connections
+}
+
 // Connect admits one WebSocket connection of the principal in ctx; call
 // release when it closes.
 func (s *Service) Connect(ctx context.Context) (release func(), err error) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/fingraph/fingraph/internal/access"
 	"github.com/fingraph/fingraph/internal/aggregate"
 	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/auth"
@@ -226,17 +227,23 @@ func writer(ctx context.Context) (string, error) {
 	return p.UserID, nil
 }
 
-// List returns the caller's uploads, newest first.
-func (s *Service) List(ctx context.Context, first int) ([]models.StatementUpload, error) {
+// List returns the uploads of userID (the viewer: the caller, or the user
+// an analyst views), newest first. Another user's are NOT_FOUND unless
+// the caller reads everyone's; such a read is recorded in the access trail.
+func (s *Service) List(ctx context.Context, userID string, first int) ([]models.StatementUpload, error) {
 	p, ok := auth.FromContext(ctx)
 	if !ok {
 		return nil, apperr.ErrUnauthenticated
 	}
+	if !p.CanRead(userID) {
+		return nil, fmt.Errorf("statements: uploads of another user: %w", apperr.ErrNotFound)
+	}
+	access.Viewed(ctx, userID)
 	switch {
 	case first <= 0:
 		first = 20
 	case first > store.MaxPageSize:
 		return nil, apperr.Invalid("first must be at most %d", store.MaxPageSize)
 	}
-	return s.st.StatementUploads(ctx, p.UserID, first)
+	return s.st.StatementUploads(ctx, userID, first)
 }

@@ -54,14 +54,18 @@ var credentialsStatusColumns = []string{
 
 // UpdateCredentialsStatus writes the provider-reported state of c
 // (institution, pending, blocked, required actions, consent expiry,
-// per-product flags, last update, provider creation time) and c.UpdatedAt.
+// per-product flags, last update, provider creation time) and c.UpdatedAt,
+// and the institution copied into its transaction rollups.
 func (s *Store) UpdateCredentialsStatus(ctx context.Context, c *models.Credentials) error {
 	res := s.db.WithContext(ctx).Model(&models.Credentials{}).Where("id = ?", c.ID).
 		Select(credentialsStatusColumns).Updates(c)
 	if res.Error == nil && res.RowsAffected == 0 {
 		res.Error = gorm.ErrRecordNotFound
 	}
-	return wrap(res.Error, "UpdateCredentialsStatus(%q)", c.ID)
+	if res.Error != nil {
+		return wrap(res.Error, "UpdateCredentialsStatus(%q)", c.ID)
+	}
+	return renameRollupInstitution(ctx, s.db, c)
 }
 
 // DeleteCredentials deletes credentials; the foreign keys cascade to their

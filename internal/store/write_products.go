@@ -34,14 +34,30 @@ var (
 
 func holderKey(h *models.Holder) string { return h.ProviderProductID + "\x00" + h.Name }
 
-// ReplaceAccounts replaces the accounts of w.CredentialsID.
+// ReplaceAccounts replaces the accounts of w.CredentialsID. A dropped
+// account takes its transactions with it (ON DELETE CASCADE), so the
+// transaction rollups are then recomputed too.
 func (s *Store) ReplaceAccounts(ctx context.Context, w WriteScope, rows []models.Account) error {
-	return replaceRows(ctx, s.db, w, accountWSpec, rows)
+	before, err := s.providerIDs(ctx, "accounts", w.CredentialsID)
+	if err != nil {
+		return err
+	}
+	if err := replaceRows(ctx, s.db, w, accountWSpec, rows); err != nil {
+		return err
+	}
+	for i := range rows {
+		delete(before, rows[i].ProviderID)
+	}
+	if len(before) == 0 {
+		return nil // no account dropped
+	}
+	return refreshRollups(ctx, s.db, w)
 }
 
 // ReplaceAccountTransactions replaces the account transactions of
-// w.CredentialsID. ParentRef is matched against the accounts' IBAN first,
-// then their provider id (Flanks' account_id is "usually the IBAN").
+// w.CredentialsID, and their rollups (rollups.go). ParentRef is matched
+// against the accounts' IBAN first, then their provider id (Flanks'
+// account_id is "usually the IBAN").
 // account_id is NOT NULL, so transactions of an unknown account are
 // skipped; skipped counts them.
 func (s *Store) ReplaceAccountTransactions(ctx context.Context, w WriteScope, rows []Linked[models.AccountTransaction]) (skipped int, err error) {
@@ -71,7 +87,11 @@ func (s *Store) ReplaceAccountTransactions(ctx context.Context, w WriteScope, ro
 		l.Row.AccountID = id
 		out = append(out, l.Row)
 	}
-	return skipped, replaceRows(ctx, s.db, w, accountTxnWSpec, out)
+	out = dedupe(out, accountTxnWSpec.key)
+	if err := replaceRows(ctx, s.db, w, accountTxnWSpec, out); err != nil {
+		return skipped, err
+	}
+	return skipped, writeRollups(ctx, s.db, w, rollupTxns(out))
 }
 
 // ReplacePortfolios replaces the portfolios of w.CredentialsID.
