@@ -152,7 +152,8 @@ func Handler(endpoint string, opts Options) http.Handler {
 	})
 }
 
-// render runs gqlgen's page handler once and adds the default tabs: the
+// render runs gqlgen's page handler once, adds the default tabs and
+// guards the fetcher against stale operation names: the
 // page depends only on the options, so it is built at start.
 func render(h http.Handler) ([]byte, error) {
 	rec := httptest.NewRecorder()
@@ -160,7 +161,11 @@ func render(h http.Handler) ([]byte, error) {
 	if rec.Code != http.StatusOK {
 		return nil, fmt.Errorf("playground: gqlgen's page answered %d", rec.Code)
 	}
-	return injectTabs(rec.Body.Bytes(), DefaultTabs)
+	page, err := injectTabs(rec.Body.Bytes(), DefaultTabs)
+	if err != nil {
+		return nil, err
+	}
+	return injectFetcherGuard(page)
 }
 
 // Assets serves the embedded GraphiQL, React and ReactDOM files. It expects

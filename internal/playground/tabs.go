@@ -108,3 +108,38 @@ func injectTabs(page []byte, tabs []Tab) ([]byte, error) {
 	// json.Marshal escapes <, > and & so the data cannot close the script.
 	return bytes.Replace(page, anchor, append(append([]byte("plugins: plugins, defaultTabs: "), js...), ','), 1), nil
 }
+
+// staleNameGuard is the fetcher wrapper injectFetcherGuard puts in front
+// of GraphiQL's fetcher. GraphiQL 4.1.2 can send the operation name of an
+// example tab with a request whose text no longer defines it (a new tab,
+// or the text replaced faster than its reparse), and the server must then
+// refuse the request ("operation Overview not found"). A name that no
+// operation of the text carries is dropped, so the text's only operation
+// runs; the server still refuses a document with several operations and
+// no name.
+const staleNameGuard = `function keepKnownName(fetch) {
+        return function (params, opts) {
+          const name = params && params.operationName;
+          if (name && /^[_A-Za-z][_0-9A-Za-z]*$/.test(name) && typeof params.query === 'string') {
+            const re = new RegExp('\\b(query|mutation|subscription)\\s+' + name + '\\b');
+            if (!re.test(params.query)) {
+              params = Object.assign({}, params);
+              delete params.operationName;
+            }
+          }
+          return fetch(params, opts);
+        };
+      }
+      const fetcher = keepKnownName(GraphiQL.createFetcher(`
+
+// injectFetcherGuard wraps the page's fetcher in staleNameGuard. Like
+// injectTabs, it fails when gqlgen's page no longer has its anchor.
+func injectFetcherGuard(page []byte) ([]byte, error) {
+	anchor := []byte("const fetcher = GraphiQL.createFetcher(")
+	end := []byte("headers: fetcherHeaders });")
+	if bytes.Count(page, anchor) != 1 || bytes.Count(page, end) != 1 {
+		return nil, fmt.Errorf("playground: the GraphiQL page has no single %q to wrap", anchor)
+	}
+	page = bytes.Replace(page, anchor, []byte(staleNameGuard), 1)
+	return bytes.Replace(page, end, []byte("headers: fetcherHeaders }));"), 1), nil
+}

@@ -59,3 +59,16 @@ func TestPageOpensOnTheTabs(t *testing.T) {
 		t.Fatalf("page (%d) has no default tabs", res.StatusCode)
 	}
 }
+
+// TestFetcherGuarded: the page's fetcher is wrapped, once, so a stale
+// operation name is dropped before the request (the browser test runs it).
+func TestFetcherGuarded(t *testing.T) {
+	rec := httptest.NewRecorder()
+	playground.Handler("/graphql", playground.Options{}).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+	page := rec.Body.String()
+	for _, want := range []string{"const fetcher = keepKnownName(GraphiQL.createFetcher(", "headers: fetcherHeaders }));"} {
+		if strings.Count(page, want) != 1 {
+			t.Errorf("the page holds %q %d times, want once", want, strings.Count(page, want))
+		}
+	}
+}

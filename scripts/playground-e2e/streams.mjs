@@ -36,7 +36,7 @@ async function done(code, msg) {
   fs.rmSync(userDataDir, { recursive: true, force: true });
   process.exit(code);
 }
-const timer = setTimeout(() => done(1, 'streams: FAIL: timed out'), 60000);
+const timer = setTimeout(() => done(1, 'streams: FAIL: timed out'), 90000);
 
 // gql runs an operation from Node (outside the browser) with the token.
 async function gql(token, query, variables) {
@@ -127,17 +127,33 @@ async function main() {
   if (tabs < 3) return done(1, `streams: FAIL: the playground opened on ${tabs} tab(s), want the 3 examples`);
   log(`the playground opened on ${tabs} example tabs`);
   const sub = `subscription { credentialsUpdated(id: "${credsID}") { id status { pending } } }`;
+  // In a new tab, as a user would write their own.
+  await page.locator('button.graphiql-tab-add').first().click();
   await page.evaluate((q) => {
     const el = document.querySelector('.graphiql-query-editor .CodeMirror');
     el.CodeMirror.setValue(q);
   }, sub);
   await page.locator('button.graphiql-execute-button').first().click();
-  await page.waitForTimeout(1000); // the WebSocket subscribes
-  await gql(token, 'mutation($id: ID!) { refreshCredentials(id: $id) { id } }', { id: credsID });
-  await page.waitForFunction(() => {
+  // The subscription starts some time after the click (GraphiQL opens the
+  // WebSocket, then subscribes), and an event published before that is
+  // not replayed: refresh until one shows, as a user would click again.
+  const shown = () => page.evaluate(() => {
     const el = document.querySelector('.result-window .CodeMirror');
-    return el && el.CodeMirror && el.CodeMirror.getValue().includes('credentialsUpdated');
-  }, null, { timeout: 15000 });
+    return !!(el && el.CodeMirror && el.CodeMirror.getValue().includes('credentialsUpdated'));
+  });
+  let seen = false;
+  for (let i = 0; i < 15 && !seen; i++) {
+    await page.waitForTimeout(1000);
+    await gql(token, 'mutation($id: ID!) { refreshCredentials(id: $id) { id } }', { id: credsID });
+    for (let j = 0; j < 10 && !seen; j++) {
+      seen = await shown();
+      if (!seen) await page.waitForTimeout(200);
+    }
+  }
+  if (!seen) {
+    const result = await page.evaluate(() => document.querySelector('.result-window .CodeMirror')?.CodeMirror?.getValue());
+    return done(1, `streams: FAIL: the playground showed no credentialsUpdated event; result pane: ${result}`);
+  }
   log('the playground ran a subscription and showed the event');
   if (blocked.length) return done(1, `streams: FAIL: requests outside loopback: ${blocked.join(', ')}`);
   clearTimeout(timer);
