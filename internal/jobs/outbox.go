@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/riverqueue/river"
 
@@ -67,9 +70,10 @@ func (r *Runner) SweepOutbox(ctx context.Context) error {
 func (r *Runner) insert(jobs []models.OutboxJob) error {
 	params := make([]river.InsertManyParams, 0, len(jobs))
 	// Every job is unique by its arguments, and PostgreSQL refuses an
-	// INSERT ... ON CONFLICT that meets the same key twice: two equal rows
-	// in one batch would fail it, and the sweep would claim the same
-	// batch again forever. Equal rows are one job.
+	// INSERT ... ON CONFLICT that meets the same key twice: two rows with
+	// one unique key in a batch would fail it, and the sweep would claim
+	// the same batch again forever. Rows with one key are one job, as
+	// River would make them in separate inserts.
 	seen := make(map[string]bool, len(jobs))
 	for _, j := range jobs {
 		dec, ok := decoders[j.Kind]
@@ -82,11 +86,11 @@ func (r *Runner) insert(jobs []models.OutboxJob) error {
 			r.log.Error("outbox job with invalid args dropped", "kind", j.Kind, "id", j.ID)
 			continue
 		}
-		if key, err := json.Marshal(args); err == nil {
-			if seen[j.Kind+string(key)] {
+		if key, err := uniqueKey(args); err == nil {
+			if seen[key] {
 				continue
 			}
-			seen[j.Kind+string(key)] = true
+			seen[key] = true
 		}
 		params = append(params, river.InsertManyParams{Args: args, InsertOpts: insertOpts(j.Kind)})
 	}
@@ -98,6 +102,31 @@ func (r *Runner) insert(jobs []models.OutboxJob) error {
 		return fmt.Errorf("jobs: insert: %w", err)
 	}
 	return nil
+}
+
+// uniqueKey is what River's unique-by-args compares: the kind and the
+// fields tagged river:"unique", or all the args when none is tagged. The
+// whole args are not enough: FinishLinkJob and PollJob carry a time
+// outside their key, so two rows for one credentials differ as JSON yet
+// meet on one key.
+func uniqueKey(args river.JobArgs) (string, error) {
+	v := reflect.Indirect(reflect.ValueOf(args))
+	var fields []any
+	if v.Kind() == reflect.Struct {
+		for i := range v.NumField() {
+			if slices.Contains(strings.Split(v.Type().Field(i).Tag.Get("river"), ","), "unique") {
+				fields = append(fields, v.Field(i).Interface())
+			}
+		}
+	}
+	var key []byte
+	var err error
+	if len(fields) == 0 {
+		key, err = json.Marshal(args)
+	} else {
+		key, err = json.Marshal(fields)
+	}
+	return args.Kind() + string(key), err
 }
 
 // openSQLite opens River's own handle on the SQLite file: one connection,
