@@ -114,7 +114,7 @@ func userOverviewConn(ctx context.Context, c *store.Conn[store.UserRow]) *model.
 	for i := range rows {
 		nodes[i] = *userOverview(&rows[i])
 	}
-	return &model.UserOverviewConnection{Edges: e, Nodes: nodes, PageInfo: p, TotalCount: t}
+	return &model.UserOverviewConnection{Edges: e, Nodes: nodes, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func userOverview(r *store.UserRow) *model.UserOverview {
@@ -132,7 +132,7 @@ func accessLogConn(ctx context.Context, c *store.Conn[models.AccessLogEntry]) *m
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.AccessLogEntry) model.AccessLogEntryEdge {
 		return model.AccessLogEntryEdge{Cursor: cur, Node: v}
 	})
-	return &model.AccessLogEntryConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.AccessLogEntryConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func accessLogID(e *models.AccessLogEntry) string { return strconv.FormatInt(e.ID, 10) }

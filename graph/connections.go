@@ -12,69 +12,69 @@ func credentialsConn(ctx context.Context, c *finance.CredentialsConn) *model.Cre
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.Credentials) model.CredentialsEdge {
 		return model.CredentialsEdge{Cursor: cur, Node: v}
 	})
-	return &model.CredentialsConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.CredentialsConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func accountConn(ctx context.Context, c *finance.AccountConn) *model.AccountConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.Account) model.AccountEdge { return model.AccountEdge{Cursor: cur, Node: v} })
-	return &model.AccountConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.AccountConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func accountTxnConn(ctx context.Context, c *finance.AccountTxnConn) *model.AccountTransactionConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.AccountTransaction) model.AccountTransactionEdge {
 		return model.AccountTransactionEdge{Cursor: cur, Node: v}
 	})
-	return &model.AccountTransactionConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.AccountTransactionConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func portfolioConn(ctx context.Context, c *finance.PortfolioConn) *model.PortfolioConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.Portfolio) model.PortfolioEdge {
 		return model.PortfolioEdge{Cursor: cur, Node: v}
 	})
-	return &model.PortfolioConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.PortfolioConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func investmentConn(ctx context.Context, c *finance.InvestmentConn) *model.InvestmentConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.Investment) model.InvestmentEdge {
 		return model.InvestmentEdge{Cursor: cur, Node: v}
 	})
-	return &model.InvestmentConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.InvestmentConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func investmentTxnConn(ctx context.Context, c *finance.InvestmentTxConn) *model.InvestmentTransactionConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.InvestmentTransaction) model.InvestmentTransactionEdge {
 		return model.InvestmentTransactionEdge{Cursor: cur, Node: v}
 	})
-	return &model.InvestmentTransactionConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.InvestmentTransactionConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func liabilityConn(ctx context.Context, c *finance.LiabilityConn) *model.LiabilityConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.Liability) model.LiabilityEdge {
 		return model.LiabilityEdge{Cursor: cur, Node: v}
 	})
-	return &model.LiabilityConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.LiabilityConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func liabilityTxnConn(ctx context.Context, c *finance.LiabilityTxConn) *model.LiabilityTransactionConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.LiabilityTransaction) model.LiabilityTransactionEdge {
 		return model.LiabilityTransactionEdge{Cursor: cur, Node: v}
 	})
-	return &model.LiabilityTransactionConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.LiabilityTransactionConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func cardConn(ctx context.Context, c *finance.CardConn) *model.CardConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.Card) model.CardEdge { return model.CardEdge{Cursor: cur, Node: v} })
-	return &model.CardConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.CardConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func cardTxnConn(ctx context.Context, c *finance.CardTxConn) *model.CardTransactionConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.CardTransaction) model.CardTransactionEdge {
 		return model.CardTransactionEdge{Cursor: cur, Node: v}
 	})
-	return &model.CardTransactionConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.CardTransactionConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }
 
 func holderConn(ctx context.Context, c *finance.HolderConn) *model.HolderConnection {
 	e, n, p, t := conn(ctx, c, func(cur string, v *models.Holder) model.HolderEdge { return model.HolderEdge{Cursor: cur, Node: v} })
-	return &model.HolderConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t}
+	return &model.HolderConnection{Edges: e, Nodes: n, PageInfo: p, TotalCount: t.count, TotalCountIsExact: t.exact}
 }

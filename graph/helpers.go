@@ -27,10 +27,10 @@ func listArgsOf(oc *graphql.OperationContext, f graphql.CollectedField, first *i
 	if err != nil {
 		return finance.ListArgs{}, err
 	}
-	total := slices.ContainsFunc(graphql.CollectFields(oc, f.Selections, nil), func(c graphql.CollectedField) bool {
-		return c.Name == "totalCount"
+	withTotal := slices.ContainsFunc(graphql.CollectFields(oc, f.Selections, nil), func(c graphql.CollectedField) bool {
+		return c.Name == "totalCount" || c.Name == "totalCountIsExact"
 	})
-	return finance.ListArgs{Page: p, Total: total, Fields: nodeReads(oc, f), Children: children(oc, f)}, nil
+	return finance.ListArgs{Page: p, Total: withTotal, Fields: nodeReads(oc, f), Children: children(oc, f)}, nil
 }
 
 // partial reports a non-fatal error (stale or missing provider data) next
@@ -45,11 +45,17 @@ func partial(ctx context.Context, err error) error {
 	return err
 }
 
+// total is a connection's capped count: totalCount and totalCountIsExact.
+type total struct {
+	count int32
+	exact bool
+}
+
 // conn builds a Relay connection's pieces from a store page. Edges, each
 // with an encoded cursor, are built only when the query selects them.
-func conn[T any, E any](ctx context.Context, c *store.Conn[T], edge func(string, *T) E) ([]E, []T, *model.PageInfo, int32) {
+func conn[T any, E any](ctx context.Context, c *store.Conn[T], edge func(string, *T) E) ([]E, []T, *model.PageInfo, total) {
 	if c == nil {
-		return []E{}, []T{}, &model.PageInfo{}, 0
+		return []E{}, []T{}, &model.PageInfo{}, total{exact: true}
 	}
 	edges := []E{}
 	if slices.Contains(graphql.CollectAllFields(ctx), "edges") {
@@ -65,7 +71,7 @@ func conn[T any, E any](ctx context.Context, c *store.Conn[T], edge func(string,
 	return edges, rows, &model.PageInfo{
 		HasNextPage: c.HasNextPage, HasPreviousPage: c.HasPreviousPage,
 		StartCursor: c.StartCursor(), EndCursor: c.EndCursor(),
-	}, int32(c.TotalCount)
+	}, total{count: int32(c.TotalCount), exact: c.TotalCountIsExact}
 }
 
 // txnFilter converts the GraphQL filter input.

@@ -68,7 +68,9 @@ func satMul(a, b int) int {
 // operation can return: each object field costs 1 plus its children, and a
 // list field with first/last multiplies its children by the page size it
 // asks for (the default page size when it asks for none), a field taking
-// ids by the number of ids; scalars are free. Every operand is clamped to
+// ids by the number of ids; scalars are free. A list's database work
+// beyond its objects (a capped totalCount, a filter) is added per list
+// (workCost), and the analysts' aggregates cost their scans (scanCosts). Every operand is clamped to
 // costCeiling, so no argument can make the sum wrap.
 //
 // A fragment counts at every spread, but its body is walked only once:
@@ -183,6 +185,7 @@ func (w *walker) field(f *ast.Field, depth int) int {
 		return 0
 	}
 	cost := satMul(w.multiplier(f), satAdd(1, w.selections(f.SelectionSet, depth+1)))
+	cost = satAdd(cost, w.workCost(f))
 	if f.ObjectDefinition != nil {
 		cost = satAdd(cost, scanCosts[f.ObjectDefinition.Name+"."+f.Name])
 	}
@@ -407,7 +410,7 @@ func (l Limits) check(m Measure) *gqlerror.Error {
 	case l.MaxDirectives > 0 && m.Directives > l.MaxDirectives:
 		return limitError(CodeTooManyDirective, "the query uses %d directives; the limit is %d", m.Directives, l.MaxDirectives)
 	case l.MaxCost > 0 && m.Cost > l.MaxCost:
-		return limitError(CodeTooComplex, "the query may return about %d objects; the limit is %d: pass smaller first/last values", m.Cost, l.MaxCost)
+		return limitError(CodeTooComplex, "the query costs about %d (objects it may return, counts and filters it runs); the limit is %d: pass smaller first/last values, fewer totalCounts, or text filters of at least 3 characters", m.Cost, l.MaxCost)
 	}
 	return nil
 }

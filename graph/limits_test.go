@@ -77,8 +77,9 @@ func TestMeasureFragmentChain(t *testing.T) {
 			if limit := selectionCount(doc); w.visited > limit {
 				t.Fatalf("walked %d selections of a document holding %d", w.visited, limit)
 			}
-			// me (1) + 2^n copies of accounts(first: 100), 100 each.
-			want := min(1+100<<n, costCeiling)
+			// me (1) + 2^n copies of accounts(first: 100) { totalCount },
+			// 100 each plus the count.
+			want := min(1+(100+countCost)<<n, costCeiling)
 			if m.Cost != want || m.Depth != 3 || m.Aliases != 0 || m.Directives != 0 || m.BadInput != nil {
 				t.Fatalf("measure = %+v, want cost %d, depth 3", m, want)
 			}
@@ -192,7 +193,7 @@ func (n *naive) field(f *ast.Field, depth int) int {
 	if len(f.SelectionSet) == 0 {
 		return 0
 	}
-	return satMul(n.multiplier(f), satAdd(1, n.selections(f.SelectionSet, depth+1)))
+	return satAdd(satMul(n.multiplier(f), satAdd(1, n.selections(f.SelectionSet, depth+1))), n.workCost(f))
 }
 
 // BenchmarkMeasureFragmentChain measures the 40-fragment chain.

@@ -16,6 +16,11 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+
+	// The SQLite search indexes (00014) call fingraph_lower, a function the
+	// store registers with the SQLite driver: wherever migrations run, so
+	// is it.
+	_ "github.com/fingraph/fingraph/internal/store"
 )
 
 //go:embed postgres/*.sql sqlite/*.sql

@@ -64,10 +64,11 @@ type ComplexityRoot struct {
 	}
 
 	AccessLogEntryConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	AccessLogEntryEdge struct {
@@ -90,10 +91,11 @@ type ComplexityRoot struct {
 	}
 
 	AccountConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	AccountEdge struct {
@@ -117,10 +119,11 @@ type ComplexityRoot struct {
 	}
 
 	AccountTransactionConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	AccountTransactionEdge struct {
@@ -152,10 +155,11 @@ type ComplexityRoot struct {
 	}
 
 	CardConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	CardEdge struct {
@@ -176,10 +180,11 @@ type ComplexityRoot struct {
 	}
 
 	CardTransactionConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	CardTransactionEdge struct {
@@ -210,10 +215,11 @@ type ComplexityRoot struct {
 	}
 
 	CredentialsConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	CredentialsCount struct {
@@ -315,10 +321,11 @@ type ComplexityRoot struct {
 	}
 
 	HolderConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	HolderEdge struct {
@@ -366,10 +373,11 @@ type ComplexityRoot struct {
 	}
 
 	InvestmentConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	InvestmentEdge struct {
@@ -396,10 +404,11 @@ type ComplexityRoot struct {
 	}
 
 	InvestmentTransactionConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	InvestmentTransactionEdge struct {
@@ -425,10 +434,11 @@ type ComplexityRoot struct {
 	}
 
 	LiabilityConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	LiabilityEdge struct {
@@ -450,10 +460,11 @@ type ComplexityRoot struct {
 	}
 
 	LiabilityTransactionConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	LiabilityTransactionEdge struct {
@@ -557,10 +568,11 @@ type ComplexityRoot struct {
 	}
 
 	PortfolioConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	PortfolioEdge struct {
@@ -685,10 +697,11 @@ type ComplexityRoot struct {
 	}
 
 	UserOverviewConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	UserOverviewEdge struct {
@@ -788,6 +801,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccessLogEntryConnection.TotalCount(childComplexity), true
+	case "AccessLogEntryConnection.totalCountIsExact":
+		if e.ComplexityRoot.AccessLogEntryConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccessLogEntryConnection.TotalCountIsExact(childComplexity), true
 
 	case "AccessLogEntryEdge.cursor":
 		if e.ComplexityRoot.AccessLogEntryEdge.Cursor == nil {
@@ -898,6 +917,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountConnection.TotalCount(childComplexity), true
+	case "AccountConnection.totalCountIsExact":
+		if e.ComplexityRoot.AccountConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountConnection.TotalCountIsExact(childComplexity), true
 
 	case "AccountEdge.cursor":
 		if e.ComplexityRoot.AccountEdge.Cursor == nil {
@@ -1009,6 +1034,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountTransactionConnection.TotalCount(childComplexity), true
+	case "AccountTransactionConnection.totalCountIsExact":
+		if e.ComplexityRoot.AccountTransactionConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountTransactionConnection.TotalCountIsExact(childComplexity), true
 
 	case "AccountTransactionEdge.cursor":
 		if e.ComplexityRoot.AccountTransactionEdge.Cursor == nil {
@@ -1186,6 +1217,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CardConnection.TotalCount(childComplexity), true
+	case "CardConnection.totalCountIsExact":
+		if e.ComplexityRoot.CardConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardConnection.TotalCountIsExact(childComplexity), true
 
 	case "CardEdge.cursor":
 		if e.ComplexityRoot.CardEdge.Cursor == nil {
@@ -1279,6 +1316,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CardTransactionConnection.TotalCount(childComplexity), true
+	case "CardTransactionConnection.totalCountIsExact":
+		if e.ComplexityRoot.CardTransactionConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardTransactionConnection.TotalCountIsExact(childComplexity), true
 
 	case "CardTransactionEdge.cursor":
 		if e.ComplexityRoot.CardTransactionEdge.Cursor == nil {
@@ -1445,6 +1488,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CredentialsConnection.TotalCount(childComplexity), true
+	case "CredentialsConnection.totalCountIsExact":
+		if e.ComplexityRoot.CredentialsConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialsConnection.TotalCountIsExact(childComplexity), true
 
 	case "CredentialsCount.count":
 		if e.ComplexityRoot.CredentialsCount.Count == nil {
@@ -1803,6 +1852,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HolderConnection.TotalCount(childComplexity), true
+	case "HolderConnection.totalCountIsExact":
+		if e.ComplexityRoot.HolderConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HolderConnection.TotalCountIsExact(childComplexity), true
 
 	case "HolderEdge.cursor":
 		if e.ComplexityRoot.HolderEdge.Cursor == nil {
@@ -2046,6 +2101,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvestmentConnection.TotalCount(childComplexity), true
+	case "InvestmentConnection.totalCountIsExact":
+		if e.ComplexityRoot.InvestmentConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.TotalCountIsExact(childComplexity), true
 
 	case "InvestmentEdge.cursor":
 		if e.ComplexityRoot.InvestmentEdge.Cursor == nil {
@@ -2175,6 +2236,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvestmentTransactionConnection.TotalCount(childComplexity), true
+	case "InvestmentTransactionConnection.totalCountIsExact":
+		if e.ComplexityRoot.InvestmentTransactionConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentTransactionConnection.TotalCountIsExact(childComplexity), true
 
 	case "InvestmentTransactionEdge.cursor":
 		if e.ComplexityRoot.InvestmentTransactionEdge.Cursor == nil {
@@ -2303,6 +2370,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LiabilityConnection.TotalCount(childComplexity), true
+	case "LiabilityConnection.totalCountIsExact":
+		if e.ComplexityRoot.LiabilityConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiabilityConnection.TotalCountIsExact(childComplexity), true
 
 	case "LiabilityEdge.cursor":
 		if e.ComplexityRoot.LiabilityEdge.Cursor == nil {
@@ -2402,6 +2475,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LiabilityTransactionConnection.TotalCount(childComplexity), true
+	case "LiabilityTransactionConnection.totalCountIsExact":
+		if e.ComplexityRoot.LiabilityTransactionConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiabilityTransactionConnection.TotalCountIsExact(childComplexity), true
 
 	case "LiabilityTransactionEdge.cursor":
 		if e.ComplexityRoot.LiabilityTransactionEdge.Cursor == nil {
@@ -2888,6 +2967,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PortfolioConnection.TotalCount(childComplexity), true
+	case "PortfolioConnection.totalCountIsExact":
+		if e.ComplexityRoot.PortfolioConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioConnection.TotalCountIsExact(childComplexity), true
 
 	case "PortfolioEdge.cursor":
 		if e.ComplexityRoot.PortfolioEdge.Cursor == nil {
@@ -3450,6 +3535,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UserOverviewConnection.TotalCount(childComplexity), true
+	case "UserOverviewConnection.totalCountIsExact":
+		if e.ComplexityRoot.UserOverviewConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserOverviewConnection.TotalCountIsExact(childComplexity), true
 
 	case "UserOverviewEdge.cursor":
 		if e.ComplexityRoot.UserOverviewEdge.Cursor == nil {
@@ -3701,7 +3792,15 @@ type AccountConnection {
   edges: [AccountEdge!]!
   nodes: [Account!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type AccountEdge {
@@ -3713,7 +3812,15 @@ type AccountTransactionConnection {
   edges: [AccountTransactionEdge!]!
   nodes: [AccountTransaction!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type AccountTransactionEdge {
@@ -3768,7 +3875,15 @@ type UserOverviewConnection {
   edges: [UserOverviewEdge!]!
   nodes: [UserOverview!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 """
@@ -3915,7 +4030,15 @@ type AccessLogEntryConnection {
   edges: [AccessLogEntryEdge!]!
   nodes: [AccessLogEntry!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 "Narrows the access trail; every set condition must hold."
@@ -3981,7 +4104,15 @@ type CardConnection {
   edges: [CardEdge!]!
   nodes: [Card!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type CardEdge {
@@ -3993,7 +4124,15 @@ type CardTransactionConnection {
   edges: [CardTransactionEdge!]!
   nodes: [CardTransaction!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type CardTransactionEdge {
@@ -4108,7 +4247,15 @@ type CredentialsConnection {
   edges: [CredentialsEdge!]!
   nodes: [Credentials!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type CredentialsEdge {
@@ -4243,7 +4390,15 @@ type HolderConnection {
   edges: [HolderEdge!]!
   nodes: [Holder!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type HolderEdge {
@@ -4362,7 +4517,15 @@ type PortfolioConnection {
   edges: [PortfolioEdge!]!
   nodes: [Portfolio!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type PortfolioEdge {
@@ -4374,7 +4537,15 @@ type InvestmentConnection {
   edges: [InvestmentEdge!]!
   nodes: [Investment!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type InvestmentEdge {
@@ -4386,7 +4557,15 @@ type InvestmentTransactionConnection {
   edges: [InvestmentTransactionEdge!]!
   nodes: [InvestmentTransaction!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type InvestmentTransactionEdge {
@@ -4436,7 +4615,15 @@ type LiabilityConnection {
   edges: [LiabilityEdge!]!
   nodes: [Liability!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type LiabilityEdge {
@@ -4448,7 +4635,15 @@ type LiabilityTransactionConnection {
   edges: [LiabilityTransactionEdge!]!
   nodes: [LiabilityTransaction!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection holds under its filter, counted up to
+  10,000: a count stops there so it never reads a parent's whole history.
+  Exact when totalCountIsExact is true; otherwise there are more than
+  10,000 and this is 10,000.
+  """
   totalCount: Int!
+  "False when totalCount stopped at its 10,000 cap: there are more items."
+  totalCountIsExact: Boolean!
 }
 
 type LiabilityTransactionEdge {
@@ -4964,6 +5159,8 @@ func (ec *executionContext) childFields_AccessLogEntryConnection(ctx context.Con
 		return ec.fieldContext_AccessLogEntryConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AccessLogEntryConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_AccessLogEntryConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccessLogEntryConnection", field.Name)
 }
@@ -5016,6 +5213,8 @@ func (ec *executionContext) childFields_AccountConnection(ctx context.Context, f
 		return ec.fieldContext_AccountConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AccountConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_AccountConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountConnection", field.Name)
 }
@@ -5070,6 +5269,8 @@ func (ec *executionContext) childFields_AccountTransactionConnection(ctx context
 		return ec.fieldContext_AccountTransactionConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AccountTransactionConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_AccountTransactionConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountTransactionConnection", field.Name)
 }
@@ -5140,6 +5341,8 @@ func (ec *executionContext) childFields_CardConnection(ctx context.Context, fiel
 		return ec.fieldContext_CardConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CardConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_CardConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CardConnection", field.Name)
 }
@@ -5188,6 +5391,8 @@ func (ec *executionContext) childFields_CardTransactionConnection(ctx context.Co
 		return ec.fieldContext_CardTransactionConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CardTransactionConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_CardTransactionConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CardTransactionConnection", field.Name)
 }
@@ -5256,6 +5461,8 @@ func (ec *executionContext) childFields_CredentialsConnection(ctx context.Contex
 		return ec.fieldContext_CredentialsConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CredentialsConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_CredentialsConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CredentialsConnection", field.Name)
 }
@@ -5466,6 +5673,8 @@ func (ec *executionContext) childFields_HolderConnection(ctx context.Context, fi
 		return ec.fieldContext_HolderConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_HolderConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_HolderConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HolderConnection", field.Name)
 }
@@ -5568,6 +5777,8 @@ func (ec *executionContext) childFields_InvestmentConnection(ctx context.Context
 		return ec.fieldContext_InvestmentConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_InvestmentConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_InvestmentConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InvestmentConnection", field.Name)
 }
@@ -5628,6 +5839,8 @@ func (ec *executionContext) childFields_InvestmentTransactionConnection(ctx cont
 		return ec.fieldContext_InvestmentTransactionConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_InvestmentTransactionConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_InvestmentTransactionConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InvestmentTransactionConnection", field.Name)
 }
@@ -5686,6 +5899,8 @@ func (ec *executionContext) childFields_LiabilityConnection(ctx context.Context,
 		return ec.fieldContext_LiabilityConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_LiabilityConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_LiabilityConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LiabilityConnection", field.Name)
 }
@@ -5736,6 +5951,8 @@ func (ec *executionContext) childFields_LiabilityTransactionConnection(ctx conte
 		return ec.fieldContext_LiabilityTransactionConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_LiabilityTransactionConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_LiabilityTransactionConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LiabilityTransactionConnection", field.Name)
 }
@@ -5918,6 +6135,8 @@ func (ec *executionContext) childFields_PortfolioConnection(ctx context.Context,
 		return ec.fieldContext_PortfolioConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_PortfolioConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_PortfolioConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PortfolioConnection", field.Name)
 }
@@ -6138,6 +6357,8 @@ func (ec *executionContext) childFields_UserOverviewConnection(ctx context.Conte
 		return ec.fieldContext_UserOverviewConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_UserOverviewConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_UserOverviewConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserOverviewConnection", field.Name)
 }

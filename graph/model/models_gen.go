@@ -15,10 +15,16 @@ import (
 )
 
 type AccessLogEntryConnection struct {
-	Edges      []AccessLogEntryEdge    `json:"edges"`
-	Nodes      []models.AccessLogEntry `json:"nodes"`
-	PageInfo   *PageInfo               `json:"pageInfo"`
-	TotalCount int32                   `json:"totalCount"`
+	Edges    []AccessLogEntryEdge    `json:"edges"`
+	Nodes    []models.AccessLogEntry `json:"nodes"`
+	PageInfo *PageInfo               `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type AccessLogEntryEdge struct {
@@ -38,10 +44,16 @@ type AccessLogFilter struct {
 }
 
 type AccountConnection struct {
-	Edges      []AccountEdge    `json:"edges"`
-	Nodes      []models.Account `json:"nodes"`
-	PageInfo   *PageInfo        `json:"pageInfo"`
-	TotalCount int32            `json:"totalCount"`
+	Edges    []AccountEdge    `json:"edges"`
+	Nodes    []models.Account `json:"nodes"`
+	PageInfo *PageInfo        `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type AccountEdge struct {
@@ -50,10 +62,16 @@ type AccountEdge struct {
 }
 
 type AccountTransactionConnection struct {
-	Edges      []AccountTransactionEdge    `json:"edges"`
-	Nodes      []models.AccountTransaction `json:"nodes"`
-	PageInfo   *PageInfo                   `json:"pageInfo"`
-	TotalCount int32                       `json:"totalCount"`
+	Edges    []AccountTransactionEdge    `json:"edges"`
+	Nodes    []models.AccountTransaction `json:"nodes"`
+	PageInfo *PageInfo                   `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type AccountTransactionEdge struct {
@@ -85,10 +103,16 @@ type AnalyticsFilter struct {
 }
 
 type CardConnection struct {
-	Edges      []CardEdge    `json:"edges"`
-	Nodes      []models.Card `json:"nodes"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	TotalCount int32         `json:"totalCount"`
+	Edges    []CardEdge    `json:"edges"`
+	Nodes    []models.Card `json:"nodes"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type CardEdge struct {
@@ -97,10 +121,16 @@ type CardEdge struct {
 }
 
 type CardTransactionConnection struct {
-	Edges      []CardTransactionEdge    `json:"edges"`
-	Nodes      []models.CardTransaction `json:"nodes"`
-	PageInfo   *PageInfo                `json:"pageInfo"`
-	TotalCount int32                    `json:"totalCount"`
+	Edges    []CardTransactionEdge    `json:"edges"`
+	Nodes    []models.CardTransaction `json:"nodes"`
+	PageInfo *PageInfo                `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type CardTransactionEdge struct {
@@ -116,10 +146,16 @@ type CredentialsActionPayload struct {
 }
 
 type CredentialsConnection struct {
-	Edges      []CredentialsEdge    `json:"edges"`
-	Nodes      []models.Credentials `json:"nodes"`
-	PageInfo   *PageInfo            `json:"pageInfo"`
-	TotalCount int32                `json:"totalCount"`
+	Edges    []CredentialsEdge    `json:"edges"`
+	Nodes    []models.Credentials `json:"nodes"`
+	PageInfo *PageInfo            `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 // How many credentials of one provider are in one state.
@@ -247,10 +283,16 @@ type FraudSignal struct {
 }
 
 type HolderConnection struct {
-	Edges      []HolderEdge    `json:"edges"`
-	Nodes      []models.Holder `json:"nodes"`
-	PageInfo   *PageInfo       `json:"pageInfo"`
-	TotalCount int32           `json:"totalCount"`
+	Edges    []HolderEdge    `json:"edges"`
+	Nodes    []models.Holder `json:"nodes"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type HolderEdge struct {
@@ -259,10 +301,16 @@ type HolderEdge struct {
 }
 
 type InvestmentConnection struct {
-	Edges      []InvestmentEdge    `json:"edges"`
-	Nodes      []models.Investment `json:"nodes"`
-	PageInfo   *PageInfo           `json:"pageInfo"`
-	TotalCount int32               `json:"totalCount"`
+	Edges    []InvestmentEdge    `json:"edges"`
+	Nodes    []models.Investment `json:"nodes"`
+	PageInfo *PageInfo           `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type InvestmentEdge struct {
@@ -271,10 +319,16 @@ type InvestmentEdge struct {
 }
 
 type InvestmentTransactionConnection struct {
-	Edges      []InvestmentTransactionEdge    `json:"edges"`
-	Nodes      []models.InvestmentTransaction `json:"nodes"`
-	PageInfo   *PageInfo                      `json:"pageInfo"`
-	TotalCount int32                          `json:"totalCount"`
+	Edges    []InvestmentTransactionEdge    `json:"edges"`
+	Nodes    []models.InvestmentTransaction `json:"nodes"`
+	PageInfo *PageInfo                      `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type InvestmentTransactionEdge struct {
@@ -283,10 +337,16 @@ type InvestmentTransactionEdge struct {
 }
 
 type LiabilityConnection struct {
-	Edges      []LiabilityEdge    `json:"edges"`
-	Nodes      []models.Liability `json:"nodes"`
-	PageInfo   *PageInfo          `json:"pageInfo"`
-	TotalCount int32              `json:"totalCount"`
+	Edges    []LiabilityEdge    `json:"edges"`
+	Nodes    []models.Liability `json:"nodes"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type LiabilityEdge struct {
@@ -295,10 +355,16 @@ type LiabilityEdge struct {
 }
 
 type LiabilityTransactionConnection struct {
-	Edges      []LiabilityTransactionEdge    `json:"edges"`
-	Nodes      []models.LiabilityTransaction `json:"nodes"`
-	PageInfo   *PageInfo                     `json:"pageInfo"`
-	TotalCount int32                         `json:"totalCount"`
+	Edges    []LiabilityTransactionEdge    `json:"edges"`
+	Nodes    []models.LiabilityTransaction `json:"nodes"`
+	PageInfo *PageInfo                     `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type LiabilityTransactionEdge struct {
@@ -372,10 +438,16 @@ type PageInfo struct {
 }
 
 type PortfolioConnection struct {
-	Edges      []PortfolioEdge    `json:"edges"`
-	Nodes      []models.Portfolio `json:"nodes"`
-	PageInfo   *PageInfo          `json:"pageInfo"`
-	TotalCount int32              `json:"totalCount"`
+	Edges    []PortfolioEdge    `json:"edges"`
+	Nodes    []models.Portfolio `json:"nodes"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type PortfolioEdge struct {
@@ -495,10 +567,16 @@ type UserOverview struct {
 }
 
 type UserOverviewConnection struct {
-	Edges      []UserOverviewEdge `json:"edges"`
-	Nodes      []UserOverview     `json:"nodes"`
-	PageInfo   *PageInfo          `json:"pageInfo"`
-	TotalCount int32              `json:"totalCount"`
+	Edges    []UserOverviewEdge `json:"edges"`
+	Nodes    []UserOverview     `json:"nodes"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+	// How many items the connection holds under its filter, counted up to
+	// 10,000: a count stops there so it never reads a parent's whole history.
+	// Exact when totalCountIsExact is true; otherwise there are more than
+	// 10,000 and this is 10,000.
+	TotalCount int32 `json:"totalCount"`
+	// False when totalCount stopped at its 10,000 cap: there are more items.
+	TotalCountIsExact bool `json:"totalCountIsExact"`
 }
 
 type UserOverviewEdge struct {

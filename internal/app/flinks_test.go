@@ -75,8 +75,12 @@ type flinksView struct {
 func (s *testServer) readFlinks(t *testing.T, id string) flinksView {
 	t.Helper()
 	var out struct{ Node flinksView }
+	// Five accounts (the simulator's users have two), not the default 50:
+	// the tests poll this read, and each account's transactions totalCount
+	// is charged as a capped count; 50 of them would spend the rate budget
+	// within a few polls.
 	s.mustGQL(t, s.token, `query($id: ID!) { node(id: $id) { ... on Credentials { status { pending } identity { fullName }
-	  accounts { nodes { balance currency transactions(first: 3) { totalCount nodes { amount } } } } } } }`,
+	  accounts(first: 5) { nodes { balance currency transactions(first: 3) { totalCount nodes { amount } } } } } } }`,
 		map[string]any{"id": id}, &out)
 	return out.Node
 }

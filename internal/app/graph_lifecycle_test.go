@@ -50,10 +50,12 @@ func TestGraphLifecycle(t *testing.T) {
 	eachDB(t, nil, func(t *testing.T, s *testServer) {
 		id := s.link(t, s.token, "testbank", "")
 		vars := map[string]any{"id": id}
+		// Reads every product (a page of one per list: 231 totalCounts
+		// would cost more than the default limit allows).
 		s.mustGQL(t, s.token, `query($id: ID!) { node(id: $id) { ... on Credentials {
-			accounts(first: 10) { nodes { transactions(first: 1) { totalCount } } }
-			portfolios(first: 10) { nodes { investments(first: 20) { nodes { transactions(first: 1) { totalCount } } } } }
-			liabilities(first: 10) { nodes { transactions(first: 1) { totalCount } } } cards(first: 10) { nodes { transactions(first: 1) { totalCount } } }
+			accounts(first: 10) { nodes { transactions(first: 1) { nodes { id } } } }
+			portfolios(first: 10) { nodes { investments(first: 20) { nodes { transactions(first: 1) { nodes { id } } } } } }
+			liabilities(first: 10) { nodes { transactions(first: 1) { nodes { id } } } } cards(first: 10) { nodes { transactions(first: 1) { nodes { id } } } }
 			identity { fullName } holders(first: 1) { totalCount } mifid } } }`, vars, nil)
 		before := rowsOf(t, s.app.DB, credsKey(t, id))
 		for _, table := range []string{"accounts", "account_transactions", "cards", "identities", "holders"} {
@@ -153,6 +155,8 @@ func TestGraphDeleteWhileProviderDown(t *testing.T) {
 	eachDB(t, nil, func(t *testing.T, s *testServer) {
 		id := s.link(t, s.token, "testbank", "")
 		vars := map[string]any{"id": id}
+		// Reads every product (a page of one per list: 231 totalCounts
+		// would cost more than the default limit allows).
 		s.mustGQL(t, s.token, `query($id: ID!) { node(id: $id) { ... on Credentials { accounts(first: 1) { totalCount } } } }`, vars, nil)
 		if err := s.sim().InjectFault("/v0/bank/credentials", flankssim.Fault{Kind: flankssim.FaultServerError, Status: 503, Times: 10}); err != nil {
 			t.Fatal(err)

@@ -46,9 +46,12 @@ type session struct {
 	}
 }
 
+// sessionFields pages ten accounts, not the default 50: each account's
+// transactions totalCount is charged as a capped count, and 50 of them per
+// mutation would spend a user's rate budget within a few steps.
 const sessionFields = `id status errorCode currentStep { name kind } redirect { method url }
   steps { name status uploads { fileName contentType } }
-  credentials { id provider accounts { nodes { iban balance currency transactions(first: 5) { totalCount nodes { amount description } } } } }`
+  credentials { id provider accounts(first: 10) { nodes { iban balance currency transactions(first: 5) { totalCount nodes { amount description } } } } }`
 
 // onboard runs one mutation returning a session and decodes it.
 func (s *testServer) onboard(t *testing.T, token, mutation string, vars map[string]any) (session, gqlResponse) {

@@ -63,11 +63,10 @@ func (s *Store) AccessLog(ctx context.Context, f AccessLogFilter, p Page, withTo
 		return Cursor{ID: strconv.FormatInt(e.ID, 10)}
 	}}
 	if withTotal {
-		var n int64
-		if err := q.Count(&n).Error; err != nil {
+		var err error
+		if out.TotalCount, out.TotalCountIsExact, err = countCapped(ctx, s.db, q); err != nil {
 			return nil, wrap(err, "AccessLog: count")
 		}
-		out.TotalCount = int(n)
 	}
 	if p.After != nil {
 		id, err := strconv.ParseInt(p.After.ID, 10, 64)

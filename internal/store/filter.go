@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/fingraph/fingraph/models"
 )
@@ -26,6 +27,7 @@ type TxnFilter struct {
 	MaxAmount   *decimal.Decimal
 	Text        *string
 	Category    *string
+	table       string
 	textColumn  string
 	hasCategory bool
 }
@@ -33,9 +35,9 @@ type TxnFilter struct {
 // apply adds the filter to a query over alias t. Amount bounds compare
 // numerically, whatever the scale of either side: PostgreSQL columns are
 // numeric; SQLite keeps money as TEXT, so it casts both sides (exact
-// enough for a filter bound; stored values stay exact). lower is the
-// lower-casing SQL function of the text condition, a format with one %s
-// (textFold).
+// enough for a filter bound; stored values stay exact; see amountBound).
+// lower is the lower-casing SQL function of the text condition, a format
+// with one %s (textFold).
 func (f *TxnFilter) apply(db *gorm.DB, dialect, lower string) *gorm.DB {
 	if f == nil {
 		return db
@@ -46,17 +48,16 @@ func (f *TxnFilter) apply(db *gorm.DB, dialect, lower string) *gorm.DB {
 	if f.To != nil {
 		db = db.Where("t.operation_date <= ?", f.To.String())
 	}
-	amount, bound := "t.amount", "CAST(? AS numeric)"
-	if dialect == "sqlite" {
-		amount, bound = "CAST(t.amount AS REAL)", "CAST(? AS REAL)"
-	}
 	if f.MinAmount != nil {
-		db = db.Where(amount+" >= "+bound, f.MinAmount.String())
+		db = db.Where(amountBound(dialect, ">=", *f.MinAmount))
 	}
 	if f.MaxAmount != nil {
-		db = db.Where(amount+" <= "+bound, f.MaxAmount.String())
+		db = db.Where(amountBound(dialect, "<=", *f.MaxAmount))
 	}
 	if f.Text != nil && *f.Text != "" && f.textColumn != "" {
+		if dialect == "sqlite" {
+			db = f.searchIndex(db, *f.Text)
+		}
 		db = db.Where(fmt.Sprintf(lower, "t."+f.textColumn)+" LIKE "+fmt.Sprintf(lower, "?")+" ESCAPE '\\'",
 			"%"+escapeLike(*f.Text)+"%")
 	}
@@ -66,16 +67,31 @@ func (f *TxnFilter) apply(db *gorm.DB, dialect, lower string) *gorm.DB {
 	return db
 }
 
+// amountBound is the condition "amount op bound". On SQLite the bound is
+// written into the SQL as CAST('…' AS REAL), not bound as a parameter:
+// the planner reads a literal's value (STAT4) and so sees how few rows a
+// bound keeps, which tells it to walk the amount index (00014) rather
+// than the whole parent in date order; a parameter inside CAST hides the
+// value. The conversion is the one CAST(? AS REAL) did, and the text is a
+// decimal's String(), only digits, '-' and '.', so nothing can escape the
+// quotes. PostgreSQL plans with the parameter's value anyway.
+func amountBound(dialect, op string, bound decimal.Decimal) clause.Expr {
+	if dialect == "sqlite" {
+		return clause.Expr{SQL: fmt.Sprintf("CAST(t.amount AS REAL) %s CAST('%s' AS REAL)", op, bound.String())}
+	}
+	return clause.Expr{SQL: "t.amount " + op + " CAST(? AS numeric)", Vars: []any{bound.String()}}
+}
+
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// on returns a copy of f for a table whose free text lives in col.
-func (f *TxnFilter) on(col string, hasCategory bool) *TxnFilter {
+// on returns a copy of f for table, whose free text lives in col.
+func (f *TxnFilter) on(table, col string, hasCategory bool) *TxnFilter {
 	if f == nil {
 		return nil
 	}
 	c := *f
-	c.textColumn, c.hasCategory = col, hasCategory
+	c.table, c.textColumn, c.hasCategory = table, col, hasCategory
 	return &c
 }

@@ -54,8 +54,8 @@ type listQuery struct {
 // a UNION ALL of per-parent subqueries, each ordered by its keyset and
 // limited to size+1 rows (the extra row tells whether another page
 // exists), so each walks its index and stops early instead of ranking the
-// parent's whole history. Totals, when asked for, take one GROUP BY
-// statement. A nested query thus costs the same number of statements
+// parent's whole history. Totals, when asked for, take one more statement
+// per chunk, each count capped at CountCap (count.go). A nested query thus costs the same number of statements
 // whatever the list sizes: no N+1.
 func list[T any](ctx context.Context, db *gorm.DB, spec listSpec[T], q listQuery) (map[string]*Conn[T], error) {
 	if c := q.page.cursor(); c != nil {
@@ -216,7 +216,7 @@ func group[T any](spec listSpec[T], q listQuery, rows []T) map[string]*Conn[T] {
 	cursorOf := func(r *T) Cursor { return Cursor{Sort: spec.sortOf(r), ID: spec.idOf(r)} }
 	out := make(map[string]*Conn[T], len(q.parents))
 	for _, p := range q.parents {
-		out[p] = &Conn[T]{cursorOf: cursorOf}
+		out[p] = &Conn[T]{cursorOf: cursorOf, TotalCountIsExact: true}
 	}
 	for i := 0; i < len(rows); {
 		p := spec.parentOf(&rows[i])
@@ -248,24 +248,4 @@ func group[T any](spec listSpec[T], q listQuery, rows []T) map[string]*Conn[T] {
 		}
 	}
 	return out
-}
-
-func totals[T any](ctx context.Context, db *gorm.DB, spec listSpec[T], q listQuery, out map[string]*Conn[T]) error {
-	var counts []struct {
-		Parent string
-		N      int
-	}
-	tx := db.WithContext(ctx).Table(spec.table+" AS t").
-		Select("t."+spec.parentCol+" AS parent, COUNT(*) AS n").
-		Where("t."+spec.parentCol+" IN ?", q.parents)
-	tx = q.scope.apply(q.filterOn(tx), "t")
-	if err := tx.Group("t." + spec.parentCol).Scan(&counts).Error; err != nil {
-		return wrap(err, "count %s", spec.table)
-	}
-	for _, c := range counts {
-		if conn := out[c.Parent]; conn != nil {
-			conn.TotalCount = c.N
-		}
-	}
-	return nil
 }

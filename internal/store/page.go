@@ -113,7 +113,11 @@ type Conn[T any] struct {
 	Rows            []T
 	HasNextPage     bool
 	HasPreviousPage bool
-	TotalCount      int
+	// TotalCount is the number of rows, counted up to CountCap; when
+	// TotalCountIsExact is false there are more than CountCap rows and
+	// TotalCount is CountCap.
+	TotalCount        int
+	TotalCountIsExact bool
 
 	// cursorOf encodes lazily: most queries read no cursor, or only the
 	// page's first and last, so encoding one per row would be wasted.

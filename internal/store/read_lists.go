@@ -51,12 +51,12 @@ func (s *Store) AccountsByUser(ctx context.Context, r ListRequest) (map[string]*
 
 // AccountTransactionsByAccount pages account transactions per account.
 func (s *Store) AccountTransactionsByAccount(ctx context.Context, r ListRequest) (map[string]*Conn[models.AccountTransaction], error) {
-	return list(ctx, s.db, accountTxnSpec("account_id"), s.query(ctx, r, r.Filter.on("description", true)))
+	return list(ctx, s.db, accountTxnSpec("account_id"), s.query(ctx, r, r.Filter.on("account_transactions", "description", true)))
 }
 
 // AccountTransactionsByUser pages account transactions per user.
 func (s *Store) AccountTransactionsByUser(ctx context.Context, r ListRequest) (map[string]*Conn[models.AccountTransaction], error) {
-	return list(ctx, s.db, accountTxnSpec("user_id"), s.query(ctx, r, r.Filter.on("description", true)))
+	return list(ctx, s.db, accountTxnSpec("user_id"), s.query(ctx, r, r.Filter.on("account_transactions", "description", true)))
 }
 
 // PortfoliosByCredentials pages portfolios per credentials.
@@ -76,7 +76,7 @@ func (s *Store) InvestmentsByPortfolio(ctx context.Context, r ListRequest) (map[
 
 // InvestmentTransactionsByInvestment pages movements per investment.
 func (s *Store) InvestmentTransactionsByInvestment(ctx context.Context, r ListRequest) (map[string]*Conn[models.InvestmentTransaction], error) {
-	return list(ctx, s.db, investmentTxnSpec, s.query(ctx, r, r.Filter.on("description", false)))
+	return list(ctx, s.db, investmentTxnSpec, s.query(ctx, r, r.Filter.on("investment_transactions", "description", false)))
 }
 
 // LiabilitiesByCredentials pages liabilities per credentials.
@@ -86,7 +86,7 @@ func (s *Store) LiabilitiesByCredentials(ctx context.Context, r ListRequest) (ma
 
 // LiabilityTransactionsByLiability pages movements per liability.
 func (s *Store) LiabilityTransactionsByLiability(ctx context.Context, r ListRequest) (map[string]*Conn[models.LiabilityTransaction], error) {
-	return list(ctx, s.db, liabilityTxnSpec, s.query(ctx, r, r.Filter.on("description", false)))
+	return list(ctx, s.db, liabilityTxnSpec, s.query(ctx, r, r.Filter.on("liability_transactions", "description", false)))
 }
 
 // CardsByCredentials pages cards per credentials.
@@ -96,7 +96,7 @@ func (s *Store) CardsByCredentials(ctx context.Context, r ListRequest) (map[stri
 
 // CardTransactionsByCard pages card movements per card.
 func (s *Store) CardTransactionsByCard(ctx context.Context, r ListRequest) (map[string]*Conn[models.CardTransaction], error) {
-	return list(ctx, s.db, cardTxnSpec, s.query(ctx, r, r.Filter.on("shop", true)))
+	return list(ctx, s.db, cardTxnSpec, s.query(ctx, r, r.Filter.on("card_transactions", "shop", true)))
 }
 
 // HoldersByCredentials pages holders per credentials.

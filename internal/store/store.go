@@ -44,6 +44,10 @@ type hooks struct {
 
 type txState struct {
 	afterCommit []func()
+	// optimize is set when the transaction inserted many rows on SQLite
+	// (afterBulkInsert): the planner's statistics are refreshed after it
+	// commits.
+	optimize bool
 }
 
 // New returns a Store over db.
@@ -84,6 +88,9 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 		return fn(&Store{db: tx, hooks: s.hooks, tx: state})
 	})
 	if err == nil {
+		if state.optimize {
+			s.optimize(ctx)
+		}
 		for _, f := range state.afterCommit {
 			f()
 		}

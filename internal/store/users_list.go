@@ -38,11 +38,10 @@ func (s *Store) Users(ctx context.Context, f UserFilter, p Page, withTotal bool)
 	q := f.apply(s.db.WithContext(ctx).Table("users AS u"))
 	out := &Conn[UserRow]{cursorOf: func(r *UserRow) Cursor { return Cursor{ID: r.ID} }}
 	if withTotal {
-		var n int64
-		if err := q.Session(&gorm.Session{}).Count(&n).Error; err != nil {
+		var err error
+		if out.TotalCount, out.TotalCountIsExact, err = countCapped(ctx, s.db, q); err != nil {
 			return nil, wrap(err, "Users: count")
 		}
-		out.TotalCount = int(n)
 	}
 	page := q.Select("u.*")
 	if p.After != nil {

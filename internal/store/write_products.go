@@ -42,7 +42,7 @@ func (s *Store) ReplaceAccounts(ctx context.Context, w WriteScope, rows []models
 	if err != nil {
 		return err
 	}
-	if err := replaceRows(ctx, s.db, w, accountWSpec, rows); err != nil {
+	if err := replaceRows(ctx, s, w, accountWSpec, rows); err != nil {
 		return err
 	}
 	for i := range rows {
@@ -88,7 +88,7 @@ func (s *Store) ReplaceAccountTransactions(ctx context.Context, w WriteScope, ro
 		out = append(out, l.Row)
 	}
 	out = dedupe(out, accountTxnWSpec.key)
-	if err := replaceRows(ctx, s.db, w, accountTxnWSpec, out); err != nil {
+	if err := replaceRows(ctx, s, w, accountTxnWSpec, out); err != nil {
 		return skipped, err
 	}
 	return skipped, writeRollups(ctx, s.db, w, rollupTxns(out))
@@ -96,7 +96,7 @@ func (s *Store) ReplaceAccountTransactions(ctx context.Context, w WriteScope, ro
 
 // ReplacePortfolios replaces the portfolios of w.CredentialsID.
 func (s *Store) ReplacePortfolios(ctx context.Context, w WriteScope, rows []models.Portfolio) error {
-	return replaceRows(ctx, s.db, w, portfolioWSpec, rows)
+	return replaceRows(ctx, s, w, portfolioWSpec, rows)
 }
 
 // ReplaceInvestments replaces the investments of w.CredentialsID, linking
@@ -116,7 +116,7 @@ func (s *Store) ReplaceInvestmentTransactions(ctx context.Context, w WriteScope,
 
 // ReplaceLiabilities replaces the liabilities of w.CredentialsID.
 func (s *Store) ReplaceLiabilities(ctx context.Context, w WriteScope, rows []models.Liability) error {
-	return replaceRows(ctx, s.db, w, liabilityWSpec, rows)
+	return replaceRows(ctx, s, w, liabilityWSpec, rows)
 }
 
 // ReplaceLiabilityTransactions replaces the liability transactions of
@@ -129,7 +129,7 @@ func (s *Store) ReplaceLiabilityTransactions(ctx context.Context, w WriteScope, 
 
 // ReplaceCards replaces the cards of w.CredentialsID.
 func (s *Store) ReplaceCards(ctx context.Context, w WriteScope, rows []models.Card) error {
-	return replaceRows(ctx, s.db, w, cardWSpec, rows)
+	return replaceRows(ctx, s, w, cardWSpec, rows)
 }
 
 // ReplaceCardTransactions replaces the card transactions of
@@ -151,12 +151,12 @@ func (s *Store) ReplaceIdentity(ctx context.Context, w WriteScope, id *models.Id
 		}
 		rows = []models.Identity{row}
 	}
-	return replaceRows(ctx, s.db, w, identityWSpec, rows)
+	return replaceRows(ctx, s, w, identityWSpec, rows)
 }
 
 // ReplaceHolders replaces the holders of w.CredentialsID.
 func (s *Store) ReplaceHolders(ctx context.Context, w WriteScope, rows []models.Holder) error {
-	return replaceRows(ctx, s.db, w, holderWSpec, rows)
+	return replaceRows(ctx, s, w, holderWSpec, rows)
 }
 
 // ReplaceMifid stores the MiFID questionnaire of w.CredentialsID, or
@@ -200,7 +200,7 @@ func replaceLinked[T any](ctx context.Context, s *Store, w WriteScope, parentTab
 		}
 		out = append(out, l.Row)
 	}
-	return unlinked, replaceRows(ctx, s.db, w, spec, out)
+	return unlinked, replaceRows(ctx, s, w, spec, out)
 }
 
 // providerIDs maps provider_id to id for one table and credentials. table

@@ -57,7 +57,8 @@ type replaceSpec[T any] struct {
 // are updated only when a column changed, and keys no longer present are
 // deleted. Running it twice with the same rows changes nothing. Call it
 // inside Tx so readers never see half a product.
-func replaceRows[T any](ctx context.Context, db *gorm.DB, w WriteScope, spec replaceSpec[T], rows []T) error {
+func replaceRows[T any](ctx context.Context, s *Store, w WriteScope, spec replaceSpec[T], rows []T) error {
+	db := s.db
 	sch, err := schemaOf[T](db)
 	if err != nil {
 		return err
@@ -68,18 +69,21 @@ func replaceRows[T any](ctx context.Context, db *gorm.DB, w WriteScope, spec rep
 	}
 	rows = dedupe(rows, spec.key)
 	kept := make(map[string]bool, len(rows))
+	inserted := 0
 	for i := range rows {
 		k := spec.key(&rows[i])
 		kept[k] = true
 		id := existing[k]
 		if id == "" {
 			id = uuid.NewString()
+			inserted++
 		}
 		stampRow(&rows[i], id, w)
 	}
 	if err := upsertRows(ctx, db, sch, spec.keyCols, rows); err != nil {
 		return err
 	}
+	s.afterBulkInsert(ctx, inserted)
 	var gone []string
 	for k, id := range existing {
 		if !kept[k] {
