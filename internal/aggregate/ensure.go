@@ -20,20 +20,42 @@ import (
 // record then says pending), and a *StaleError when the provider failed:
 // the cached rows, if any, remain and should still be shown.
 // ProductCredentialsStatus refreshes the credentials row itself.
+//
+// Cached rows past their TTL but within the product's revalidate window
+// (Options.RevalidateWindow) whose last fetch succeeded are served at
+// once: Ensure returns nil and one refresh runs in the background.
 func (s *Service) Ensure(ctx context.Context, creds *models.Credentials, p models.Product) error {
-	return s.served(p, s.ensure(ctx, creds, p, false))
+	return s.served(p, s.ensure(ctx, creds, p, modeRead))
 }
 
 // UpdateStatus makes the provider-reported state of creds (pending,
 // blocked, SCA/reset required, per-product flags, last update) fresh, with
 // the TTL of ProductCredentialsStatus.
 func (s *Service) UpdateStatus(ctx context.Context, creds *models.Credentials) error {
-	return s.served(models.ProductCredentialsStatus, s.ensure(ctx, creds, models.ProductCredentialsStatus, false))
+	return s.served(models.ProductCredentialsStatus, s.ensure(ctx, creds, models.ProductCredentialsStatus, modeRead))
 }
 
-// ensure is Ensure; force skips the freshness check of p (not of its
-// parent).
-func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p models.Product, force bool) error {
+// mode is how a caller of ensure waits for a refresh.
+type mode uint8
+
+const (
+	// modeJob waits for the refresh, or at most FetchBudget when rows are
+	// cached: then it gets them marked stale and the refresh goes on.
+	modeJob mode = iota
+	// modeRead is a reader: modeJob, except that rows within their
+	// revalidate window are served at once while the refresh runs in the
+	// background.
+	modeRead
+	// modeWait waits for the refresh to end: a background refresh, and
+	// the parent a child's rows are linked to.
+	modeWait
+	// modeForce skips the freshness check of p (not of its parent) and
+	// waits.
+	modeForce
+)
+
+// ensure is Ensure for a caller waiting as m says.
+func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p models.Product, m mode) error {
 	info, known := models.LookupProduct(p)
 	if !known && p != models.ProductCredentialsStatus {
 		return apperr.Invalid("unknown product %q", p)
@@ -42,7 +64,7 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 		return nil // a product the provider has not: empty, not an error
 	}
 	var rec *models.SyncRecord
-	if !force {
+	if m != modeForce {
 		var err error
 		if rec, err = s.syncRecord(ctx, creds.ID, p); err != nil {
 			return err
@@ -54,13 +76,18 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 		if s.recentFailure(rec) {
 			return s.staleError(p, rec, rec.ErrorCode, errRecentFailure)
 		}
-	}
-	if parent := info.Parent; parent != "" {
-		if err := s.ensure(ctx, creds, parent, false); err != nil {
-			return s.parentFailed(ctx, creds, p, err)
+		if m == modeRead && s.revalidates(rec) {
+			s.revalidate(ctx, creds, p)
+			return nil
 		}
 	}
-	return s.flight(ctx, creds, p, force, rec)
+	if err := s.parentFailure(ctx, creds, info.Parent); err != nil {
+		return s.parentFailed(ctx, creds, p, err)
+	}
+	if m == modeWait {
+		rec = nil // no fetch budget: this caller waits for the end
+	}
+	return s.flight(ctx, creds, p, m == modeForce, rec)
 }
 
 // recentFailure reports a fetch that failed within FailureMemory: readers
@@ -96,7 +123,7 @@ func (s *Service) syncRecord(ctx context.Context, credsID string, p models.Produ
 }
 
 // parentFailed turns a parent's failure into the child's StaleError: the
-// child is not fetched, since its rows could not be linked.
+// child's rows are not saved, since they could not be linked.
 func (s *Service) parentFailed(ctx context.Context, creds *models.Credentials, p models.Product, err error) error {
 	var pe *StaleError
 	if !errors.As(err, &pe) {
@@ -166,10 +193,14 @@ func (s *Service) sync(ctx context.Context, creds *models.Credentials, p models.
 	if p == models.ProductCredentialsStatus {
 		return s.syncStatus(ctx, prov, creds, rec)
 	}
+	parent := s.parentAsync(ctx, creds, p) // asked at the same time as p
 	rows, err := prov.Fetch(ctx, creds, p)
 	s.fetched(p, err)
 	if err != nil {
 		return s.failed(ctx, creds, p, rec, err)
+	}
+	if err := awaitParent(ctx, parent); err != nil {
+		return s.parentFailed(ctx, creds, p, err)
 	}
 	if err := s.save(ctx, creds, p, rows); err != nil || rows.State == nil || rows.Status != nil {
 		return err
@@ -291,3 +322,4 @@ func (s *Service) saveState(ctx context.Context, tx *store.Store, creds *models.
 	}
 	return tx.MarkSyncStale(ctx, creds.ID, models.ProductCredentialsStatus)
 }
+

@@ -285,14 +285,29 @@ func TestEnsureParentsFirstAndLinks(t *testing.T) {
 	})
 }
 
+// TestEnsureParentFailureSkipsChild: the child is asked for beside its
+// parent, but when the parent fails its rows are not saved (they could
+// not be linked), and the child reports the parent's failure.
 func TestEnsureParentFailureSkipsChild(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		e := newEnv(t, db, envOpts{})
 		c := e.link(userA, "testbank", "")
 		check(t, e.sim.InjectFault(pathAccount, flankssim.Fault{Kind: flankssim.FaultServerError}))
 		se := staleErr(t, e.svc.Ensure(e.ctx, c, models.ProductTransactions))
-		if se.Product != models.ProductTransactions || se.Stale() || e.sim.Requests(pathData) != 0 {
-			t.Fatalf("product %s stale %v, transaction calls %d", se.Product, se.Stale(), e.sim.Requests(pathData))
+		if se.Product != models.ProductTransactions || se.Stale() || se.Code != provider.CodeUnavailable {
+			t.Fatalf("product %s stale %v code %s", se.Product, se.Stale(), se.Code)
+		}
+		if n := e.count(&models.AccountTransaction{}, c.ID); n != 0 {
+			t.Fatalf("%d child rows saved without their parent", n)
+		}
+		if _, err := e.st.SyncRecord(e.ctx, c.ID, models.ProductTransactions); !errors.Is(err, apperr.ErrNotFound) {
+			t.Fatalf("the child reads as synced: %v", err)
+		}
+		// Within the failure memory the child does not ask again either.
+		before := e.sim.Requests(pathData)
+		staleErr(t, e.svc.Ensure(e.ctx, c, models.ProductTransactions))
+		if n := e.sim.Requests(pathData) - before; n != 0 {
+			t.Fatalf("%d child calls while its parent's failure is remembered", n)
 		}
 	})
 }

@@ -111,7 +111,7 @@ func (s *Service) refreshIfStale(ctx context.Context, credsID string, products b
 
 // ensureJob is Ensure for a job: a stale result is recorded, not an error.
 func (s *Service) ensureJob(ctx context.Context, c *models.Credentials, p models.Product) error {
-	err := s.ensure(ctx, c, p, false)
+	err := s.ensure(ctx, c, p, modeJob)
 	var stale *StaleError
 	if errors.As(err, &stale) {
 		return nil

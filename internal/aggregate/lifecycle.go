@@ -61,7 +61,7 @@ func (s *Service) AttachCredentials(ctx context.Context, userID string, p models
 	}
 	c := &models.Credentials{ID: uuid.NewString(), UserID: userID, Provider: p, ProviderRef: link.Ref,
 		ProviderState: link.State, Pending: true, RequiredActions: models.StringList{}}
-	if err := s.newCredentials(ctx, c, link.ExternalID); err != nil {
+	if err := s.newCredentials(ctx, c, link.ExternalID, nil); err != nil {
 		if !errors.Is(err, apperr.ErrConflict) {
 			return nil, err
 		}
@@ -71,15 +71,43 @@ func (s *Service) AttachCredentials(ctx context.Context, userID string, p models
 		}
 		return ownedBy(existing, userID)
 	}
-	if err := s.ensure(ctx, c, models.ProductCredentialsStatus, true); err != nil {
+	if err := s.ensure(ctx, c, models.ProductCredentialsStatus, modeForce); err != nil {
 		s.log.WarnContext(ctx, "status of new credentials", "credentials", c.ID, "error", err.Error())
 	}
 	return s.st.Credentials(ctx, c.ID)
 }
 
+// AttachCredentialsWith records the login of link as new credentials of
+// userID and runs then in the same transaction, so what the caller
+// records about the link (an upload's login) commits with it or not at
+// all. It makes no provider call: the status job fetches the status. A
+// login already known runs then in a transaction of its own.
+func (s *Service) AttachCredentialsWith(ctx context.Context, userID string, p models.Provider, link *provider.Link,
+	then func(tx *store.Store, c *models.Credentials) error) (*models.Credentials, error) {
+	c := &models.Credentials{ID: uuid.NewString(), UserID: userID, Provider: p, ProviderRef: link.Ref,
+		ProviderState: link.State, Pending: true, RequiredActions: models.StringList{}}
+	err := s.newCredentials(ctx, c, link.ExternalID, then)
+	if err == nil {
+		return c, nil
+	}
+	if !errors.Is(err, apperr.ErrConflict) {
+		return nil, err
+	}
+	existing, err := s.st.CredentialsByProviderRef(ctx, p, link.Ref)
+	if err != nil {
+		return nil, err
+	}
+	if existing, err = ownedBy(existing, userID); err != nil {
+		return nil, err
+	}
+	return existing, s.st.Tx(ctx, func(tx *store.Store) error { return then(tx, existing) })
+}
+
 // newCredentials inserts c, pending and without a status yet, with the
-// job that fetches its status should this request not get to it.
-func (s *Service) newCredentials(ctx context.Context, c *models.Credentials, externalID string) error {
+// job that fetches its status should this request not get to it, and
+// runs then (when set) in the same transaction.
+func (s *Service) newCredentials(ctx context.Context, c *models.Credentials, externalID string,
+	then func(tx *store.Store, c *models.Credentials) error) error {
 	now := s.now()
 	c.CreatedAt, c.UpdatedAt = now, now
 	if externalID != "" {
@@ -92,6 +120,11 @@ func (s *Service) newCredentials(ctx context.Context, c *models.Credentials, ext
 		finish := FinishLinkJob{CredentialsID: c.ID, NotBefore: now.Add(s.opts.FinishLinkDelay)}
 		if err := tx.EnqueueJob(ctx, finish.Kind(), finish); err != nil {
 			return err
+		}
+		if then != nil {
+			if err := then(tx, c); err != nil {
+				return err
+			}
 		}
 		return s.publish(ctx, tx, events.CredentialsCreated, c, "")
 	})
@@ -108,7 +141,7 @@ func ownedBy(c *models.Credentials, userID string) (*models.Credentials, error) 
 // fetched for creds now, ignoring TTLs. A failed status is returned as is;
 // failed products come back joined (as StaleErrors) after the others ran.
 func (s *Service) RefreshCredentials(ctx context.Context, creds *models.Credentials) error {
-	if err := s.ensure(ctx, creds, models.ProductCredentialsStatus, true); err != nil {
+	if err := s.ensure(ctx, creds, models.ProductCredentialsStatus, modeForce); err != nil {
 		return err
 	}
 	recs, err := s.st.SyncRecords(ctx, []string{creds.ID})
@@ -124,7 +157,7 @@ func (s *Service) RefreshCredentials(ctx context.Context, creds *models.Credenti
 		if !synced[d.Product] {
 			continue
 		}
-		if err := s.ensure(ctx, creds, d.Product, true); err != nil {
+		if err := s.ensure(ctx, creds, d.Product, modeForce); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -155,7 +188,7 @@ func (s *Service) StartAction(ctx context.Context, creds *models.Credentials, ac
 	if err != nil {
 		return "", err
 	}
-	if err := s.ensure(ctx, creds, models.ProductCredentialsStatus, true); err != nil {
+	if err := s.ensure(ctx, creds, models.ProductCredentialsStatus, modeForce); err != nil {
 		s.log.WarnContext(ctx, "status refresh after a user flow", "credentials", creds.ID, "error", err.Error())
 	}
 	return token, nil

@@ -150,7 +150,7 @@ func (s *Service) statusAfterData(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	err = s.ensure(ctx, creds, models.ProductCredentialsStatus, true)
+	err = s.ensure(ctx, creds, models.ProductCredentialsStatus, modeForce)
 	var stale *StaleError
 	if errors.As(err, &stale) {
 		return s.ensureJob(ctx, creds, models.ProductCredentialsStatus)

@@ -60,6 +60,17 @@ type Options struct {
 	// that window share the failure (and the cached rows) instead of
 	// asking the provider again. Default 10 s.
 	FailureMemory time.Duration
+	// RevalidateWindow is, per product, how long past its TTL the cached
+	// rows of a product whose last fetch succeeded are still served at
+	// once, without an error, while one background refresh runs
+	// (stale-while-revalidate). Older rows, and products never fetched,
+	// make the reader wait as without a window. Products absent use
+	// DefaultRevalidateWindow; an entry of 0 turns it off for its product.
+	RevalidateWindow map[models.Product]time.Duration
+	// DefaultRevalidateWindow applies to products without a
+	// RevalidateWindow entry. The zero value turns stale-while-revalidate
+	// off: every expired read waits for its refresh (within FetchBudget).
+	DefaultRevalidateWindow time.Duration
 	// FinishLinkDelay is how long the job that finishes a link waits, so
 	// the linking request (which fetches the status itself) goes first.
 	// Default 30 s.

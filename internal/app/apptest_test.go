@@ -46,8 +46,11 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	// must not turn into a stale read in tests that expect fresh data.
 	// The sandbox's extra users (analysts' views) are seeded by the tests
 	// about them only.
+	// Stale-while-revalidate is off: tests that expire a TTL expect the
+	// read to wait for its refresh; the tests about revalidation turn it on.
 	vars := map[string]string{"FINGRAPH_DATA_DIR": t.TempDir(), "FINGRAPH_REQUEST_TIMEOUT": "2m", "FINGRAPH_FETCH_BUDGET": "90s",
-		"FINGRAPH_SANDBOX_HISTORY_DAYS": "90", "FINGRAPH_SANDBOX_DEMO": "flanks", "FINGRAPH_SANDBOX_USERS": "0"}
+		"FINGRAPH_SANDBOX_HISTORY_DAYS": "90", "FINGRAPH_SANDBOX_DEMO": "flanks", "FINGRAPH_SANDBOX_USERS": "0",
+		"FINGRAPH_REVALIDATE_WINDOW": "0"}
 	if d == migrations.Postgres {
 		vars["DATABASE_URL"] = dbtest.PostgresSchemaURL(t)
 	}

@@ -153,14 +153,20 @@ func (a *App) newRegistry() (*provider.Registry, models.Provider, error) {
 
 // newAggregate wires the providers behind the lazy-fetch cache.
 func (a *App) newAggregate(st *store.Store, reg *provider.Registry, pub *events.Publisher) *aggregate.Service {
-	ttl := map[models.Product]time.Duration{}
-	for p, d := range a.Config.Cache.TTLs {
-		ttl[models.Product(p)] = d
-	}
 	return aggregate.New(st, reg, aggregate.Options{
-		TTL: ttl, DefaultTTL: a.Config.Cache.DefaultTTL, StaleBound: a.Config.Cache.StaleBound,
+		TTL: perProduct(a.Config.Cache.TTLs), DefaultTTL: a.Config.Cache.DefaultTTL, StaleBound: a.Config.Cache.StaleBound,
+		RevalidateWindow: perProduct(a.Config.Cache.RevalidateWindows), DefaultRevalidateWindow: a.Config.Cache.RevalidateWindow,
 		FetchBudget: a.Config.Cache.FetchBudget, FailureMemory: a.Config.Cache.FailureMemory,
 		FinishLinkDelay: a.Config.Jobs.LinkDelay, Instance: a.Instance, Events: pub, Logger: a.logger,
 		Observer: a.Metrics.Cache(),
 	})
+}
+
+// perProduct keys a configured per-product list by product.
+func perProduct(m map[string]time.Duration) map[models.Product]time.Duration {
+	out := make(map[models.Product]time.Duration, len(m))
+	for p, d := range m {
+		out[models.Product(p)] = d
+	}
+	return out
 }

@@ -123,6 +123,13 @@ type Cache struct {
 	// FailureMemory is how long a failed fetch is shared by later readers
 	// instead of asking again (FINGRAPH_FAILURE_MEMORY).
 	FailureMemory time.Duration
+	// RevalidateWindow is how long past its TTL a product whose last
+	// fetch succeeded is still served at once, while one refresh runs in
+	// the background (FINGRAPH_REVALIDATE_WINDOW; 0 turns it off).
+	RevalidateWindow time.Duration
+	// RevalidateWindows are per-product overrides of RevalidateWindow
+	// (FINGRAPH_REVALIDATE_WINDOWS: "transactions=1h,identity=0s").
+	RevalidateWindows map[string]time.Duration
 }
 
 // Jobs configures background work.
@@ -200,6 +207,10 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 			StaleBound:    r.Duration("FINGRAPH_STALE_BOUND", 24*time.Hour),
 			FetchBudget:   r.Duration("FINGRAPH_FETCH_BUDGET", 3*time.Second),
 			FailureMemory: r.Duration("FINGRAPH_FAILURE_MEMORY", 10*time.Second),
+			// A day, as the stale bound: an idle user's data is shown at
+			// once on return, and refreshed behind the first read.
+			RevalidateWindow:  r.Duration("FINGRAPH_REVALIDATE_WINDOW", 24*time.Hour),
+			RevalidateWindows: r.Durations("FINGRAPH_REVALIDATE_WINDOWS"),
 		},
 		Auth: Auth{
 			JWKSURL:   r.Str("AUTH_JWKS_URL", ""),
@@ -372,17 +383,32 @@ func (c Config) validateCache() error {
 	if c.Cache.FailureMemory <= 0 {
 		return &Error{"FINGRAPH_FAILURE_MEMORY", "must be positive"}
 	}
+	if c.Cache.RevalidateWindow < 0 {
+		return &Error{"FINGRAPH_REVALIDATE_WINDOW", "must not be negative (0 turns it off)"}
+	}
+	if err := checkProductDurations("FINGRAPH_CACHE_TTLS", "TTL", c.Cache.TTLs, true); err != nil {
+		return err
+	}
+	return checkProductDurations("FINGRAPH_REVALIDATE_WINDOWS", "window", c.Cache.RevalidateWindows, false)
+}
+
+// checkProductDurations validates a per-product duration list: known
+// products only, durations positive (or, without positive, not negative).
+func checkProductDurations(key, what string, m map[string]time.Duration, positive bool) error {
 	known := models.CacheProducts()
-	for p, d := range c.Cache.TTLs {
+	for p, d := range m {
 		if !slices.Contains(known, models.Product(p)) {
 			names := make([]string, len(known))
 			for i, k := range known {
 				names[i] = string(k)
 			}
-			return &Error{"FINGRAPH_CACHE_TTLS", fmt.Sprintf("unknown product %q (want one of %s)", p, strings.Join(names, ", "))}
+			return &Error{key, fmt.Sprintf("unknown product %q (want one of %s)", p, strings.Join(names, ", "))}
 		}
-		if d <= 0 {
-			return &Error{"FINGRAPH_CACHE_TTLS", fmt.Sprintf("TTL of %s must be positive", p)}
+		if positive && d <= 0 {
+			return &Error{key, fmt.Sprintf("%s of %s must be positive", what, p)}
+		}
+		if d < 0 {
+			return &Error{key, fmt.Sprintf("%s of %s must not be negative", what, p)}
 		}
 	}
 	return nil

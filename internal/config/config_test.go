@@ -75,6 +75,11 @@ func TestInvalid(t *testing.T) {
 		{"bad cache ttls", map[string]string{"FINGRAPH_CACHE_TTLS": "accounts:5m"}, "FINGRAPH_CACHE_TTLS"},
 		{"unknown cache product", map[string]string{"FINGRAPH_CACHE_TTLS": "stocks=5m"}, "FINGRAPH_CACHE_TTLS"},
 		{"zero cache ttl", map[string]string{"FINGRAPH_CACHE_TTL": "0s"}, "FINGRAPH_CACHE_TTL"},
+		{"negative revalidate window", map[string]string{"FINGRAPH_REVALIDATE_WINDOW": "-1s"}, "FINGRAPH_REVALIDATE_WINDOW"},
+		{"bad revalidate window", map[string]string{"FINGRAPH_REVALIDATE_WINDOW": "a day"}, "FINGRAPH_REVALIDATE_WINDOW"},
+		{"bad revalidate windows", map[string]string{"FINGRAPH_REVALIDATE_WINDOWS": "accounts"}, "FINGRAPH_REVALIDATE_WINDOWS"},
+		{"unknown revalidate product", map[string]string{"FINGRAPH_REVALIDATE_WINDOWS": "stocks=1h"}, "FINGRAPH_REVALIDATE_WINDOWS"},
+		{"negative product window", map[string]string{"FINGRAPH_REVALIDATE_WINDOWS": "accounts=-1m"}, "FINGRAPH_REVALIDATE_WINDOWS"},
 		{"zero depth", map[string]string{"FINGRAPH_MAX_DEPTH": "0"}, "FINGRAPH_MAX_DEPTH"},
 		{"origin with a path", map[string]string{"FINGRAPH_CORS_ORIGINS": "https://app.example.com/ui"}, "FINGRAPH_CORS_ORIGINS"},
 		{"origin without scheme", map[string]string{"FINGRAPH_CORS_ORIGINS": "app.example.com"}, "FINGRAPH_CORS_ORIGINS"},
@@ -119,5 +124,28 @@ func TestCacheTTLs(t *testing.T) {
 	}
 	if c.Cache.TTLs["transactions"] != 5*time.Minute || c.Cache.TTLs["identity"] != 24*time.Hour || c.Cache.DefaultTTL != 15*time.Minute {
 		t.Fatalf("%+v", c.Cache)
+	}
+}
+
+// TestRevalidateWindows: a day by default, 0 allowed (off), per-product
+// overrides with the syntax of FINGRAPH_CACHE_TTLS, 0 among them.
+func TestRevalidateWindows(t *testing.T) {
+	c, err := load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Cache.RevalidateWindow != 24*time.Hour || len(c.Cache.RevalidateWindows) != 0 {
+		t.Fatalf("defaults: %+v", c.Cache)
+	}
+	c, err = load(map[string]string{"FINGRAPH_REVALIDATE_WINDOW": "0", "FINGRAPH_REVALIDATE_WINDOWS": "transactions=1h, identity=0s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := c.Cache.RevalidateWindows
+	if c.Cache.RevalidateWindow != 0 || w["transactions"] != time.Hour || len(w) != 2 {
+		t.Fatalf("%+v", c.Cache)
+	}
+	if d, ok := w["identity"]; !ok || d != 0 {
+		t.Fatalf("identity=0s not kept as an explicit 0: %v %v", d, ok)
 	}
 }

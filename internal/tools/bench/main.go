@@ -28,6 +28,9 @@ commands:
   cold     one cold query of 5 products vs of 1 product, 200 ms simulated
            provider latency (target: <= 1.3x)
   load     drive a running server over HTTP on loopback: p50/p95/p99, req/s, errors
+  swr      p99 of steady reads (50 req/s, 200 ms provider latency) while the
+           accounts' TTL expires, with and without stale-while-revalidate
+  cold-all one cold query over every product of one credentials vs one product
 
 Run "go run ./internal/tools/bench <command> -h" for the command's flags.
 `
@@ -51,6 +54,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runCold(args[1:], stdout, stderr)
 	case "load":
 		err = runLoad(args[1:], stdout, stderr)
+	case "swr":
+		err = runSWR(args[1:], stdout, stderr)
+	case "cold-all":
+		err = runColdAll(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
