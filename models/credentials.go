@@ -68,6 +68,13 @@ type Credentials struct {
 
 	CreatedAt time.Time `gorm:"not null"`
 	UpdatedAt time.Time `gorm:"not null"`
+
+	// SealErr is set on read when ProviderRef or ProviderState cannot be
+	// opened (a master key missing from the keyring, a tampered value):
+	// the row is still listed and its cached data served, but nothing may
+	// reach the provider for it, and ProviderRef and ProviderState are
+	// empty. One such row must not hide the owner's other credentials.
+	SealErr error `gorm:"-"`
 }
 
 // TableName pins the table name (GORM would pluralise to "credentials"

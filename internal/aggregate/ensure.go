@@ -186,6 +186,9 @@ func (s *Service) sync(ctx context.Context, creds *models.Credentials, p models.
 	if !force && s.recentFailure(rec) { // a fetch that just failed, shared
 		return s.staleError(p, rec, rec.ErrorCode, errRecentFailure)
 	}
+	if creds.SealErr != nil { // this connection only: the others go on
+		return s.failed(ctx, creds, p, rec, unreadable(creds.SealErr))
+	}
 	prov, err := s.reg.Get(creds.Provider)
 	if err != nil {
 		return err
@@ -323,3 +326,10 @@ func (s *Service) saveState(ctx context.Context, tx *store.Store, creds *models.
 	return tx.MarkSyncStale(ctx, creds.ID, models.ProductCredentialsStatus)
 }
 
+// unreadable is the failure of a fetch for credentials whose sealed
+// provider handle the server cannot open: an operator must restore the
+// master key, so clients may retry later.
+func unreadable(cause error) *provider.Failure {
+	return &provider.Failure{Kind: apperr.ErrServiceUnavailable, Code: provider.CodeUnreadable,
+		Public: "the server cannot read its stored secrets of these credentials; try again later", Err: cause}
+}

@@ -24,6 +24,10 @@ const (
 	CodeInvalid      = "invalid"      // the provider refused our request (4xx)
 	CodeTimeout      = "timeout"      // the fetch ran out of time
 	CodeInternal     = "internal"     // anything unclassified
+	// CodeUnreadable: the server cannot open its sealed copy of the
+	// credentials' provider handle (a master key missing from the
+	// keyring), so it cannot call the provider for them.
+	CodeUnreadable = "unreadable"
 )
 
 // Failure is a classified provider error. Kind is the apperr sentinel the

@@ -124,19 +124,7 @@ func (p *SecretsPlugin) sealRow(row any) error {
 func (p *SecretsPlugin) openRow(row any) error {
 	switch r := row.(type) {
 	case *models.Credentials:
-		state, err := p.openState(r.ProviderStateSealed, stateBinding(r))
-		if err != nil {
-			return fmt.Errorf("store: open provider_state of credentials %s: %w", r.ID, err)
-		}
-		r.ProviderState = state
-		if r.ProviderRefSealed == "" {
-			return nil
-		}
-		ref, err := p.openValue(r.ProviderRefSealed, credentialsBinding(r))
-		if err != nil {
-			return fmt.Errorf("store: open provider_ref of credentials %s: %w", r.ID, err)
-		}
-		r.ProviderRef = ref
+		p.openCredentials(r)
 	case *models.Identity:
 		if r.DocumentNumberSealed == nil {
 			return nil
@@ -189,6 +177,29 @@ func (p *SecretsPlugin) openRow(row any) error {
 		r.ProviderRef = ref
 	}
 	return nil
+}
+
+// openCredentials opens the secrets of one credentials row. A row that
+// cannot be opened is not an error of the whole read: it is marked
+// (SealErr) with its secrets empty, so the caller fails that credentials
+// only and the owner's other connections keep working.
+func (p *SecretsPlugin) openCredentials(r *models.Credentials) {
+	r.ProviderRef, r.ProviderState, r.SealErr = "", nil, nil
+	state, err := p.openState(r.ProviderStateSealed, stateBinding(r))
+	if err != nil {
+		r.SealErr = fmt.Errorf("store: open provider_state of credentials %s: %w", r.ID, err)
+		return
+	}
+	if r.ProviderRefSealed == "" {
+		r.ProviderState = state
+		return
+	}
+	ref, err := p.openValue(r.ProviderRefSealed, credentialsBinding(r))
+	if err != nil {
+		r.SealErr = fmt.Errorf("store: open provider_ref of credentials %s: %w", r.ID, err)
+		return
+	}
+	r.ProviderRef, r.ProviderState = ref, state
 }
 
 // openValue opens a sealed value; a value written before sealing existed

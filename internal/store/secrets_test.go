@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +63,9 @@ func TestSecretsSealedAtRest(t *testing.T) {
 }
 
 // TestSecretsBoundToRow: a sealed value copied onto another row does not
-// decrypt, so reading that row fails instead of returning the wrong secret.
+// decrypt, so that row reads back marked unreadable, with no secret,
+// instead of returning the wrong one; the other rows of the same read
+// are unaffected.
 func TestSecretsBoundToRow(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		st := store.New(db.Gorm)
@@ -74,12 +77,16 @@ func TestSecretsBoundToRow(t *testing.T) {
 		must(t, db.Gorm.Exec("DELETE FROM credentials WHERE id = ?", a.ID).Error)
 		must(t, db.Gorm.Table("credentials").Where("id = ?", b.ID).UpdateColumn("provider_ref", sealedA).Error)
 		scope := store.Scope{All: true}
-		if _, err := st.CredentialsByIDs(context.Background(), scope, []string{b.ID}); err == nil {
-			t.Fatal("a ciphertext moved to another row decrypted")
-		}
 		c := newCredentials(t, st, db, "carol", "token-c")
-		if got, err := st.CredentialsByIDs(context.Background(), scope, []string{c.ID}); err != nil || got[c.ID].ProviderRef != "token-c" {
-			t.Fatalf("an untouched row: %v", err)
+		got, err := st.CredentialsByIDs(context.Background(), scope, []string{b.ID, c.ID})
+		if err != nil {
+			t.Fatalf("one unreadable row failed the whole read: %v", err)
+		}
+		if bad := got[b.ID]; bad == nil || !errors.Is(bad.SealErr, secrets.ErrDecrypt) || bad.ProviderRef != "" {
+			t.Fatalf("a ciphertext moved to another row: %+v", bad)
+		}
+		if ok := got[c.ID]; ok == nil || ok.SealErr != nil || ok.ProviderRef != "token-c" {
+			t.Fatalf("an untouched row: %+v", ok)
 		}
 	})
 }
