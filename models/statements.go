@@ -7,11 +7,16 @@ type UploadStatus string
 
 // The statement upload statuses, in order; failed ends any of them.
 const (
-	UploadQueued    UploadStatus = "queued"    // stored, waiting for the job
-	UploadSending   UploadStatus = "sending"   // files going upstream one by one
-	UploadAnalysing UploadStatus = "analysing" // completed upstream; fraud analysis running
-	UploadCompleted UploadStatus = "completed"
-	UploadFailed    UploadStatus = "failed"
+	UploadQueued  UploadStatus = "queued"  // stored, waiting for the job
+	UploadSending UploadStatus = "sending" // files going upstream one by one
+	// UploadCompleting: the provider is being asked to complete the
+	// upload. Recorded before the call, because the call cannot be
+	// repeated: a run that finds it set knows the provider may already
+	// have completed the upload.
+	UploadCompleting UploadStatus = "completing"
+	UploadAnalysing  UploadStatus = "analysing" // completed upstream; fraud analysis running
+	UploadCompleted  UploadStatus = "completed"
+	UploadFailed     UploadStatus = "failed"
 )
 
 // Terminal reports a status that takes no more steps.

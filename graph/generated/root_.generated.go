@@ -4957,6 +4957,8 @@ enum StatementUploadStatus {
   QUEUED
   "Files are being sent, one per request."
   SENDING
+  "Every file is sent; the provider is being asked to complete the upload."
+  COMPLETING
   "Completed upstream; the data is extracted and the fraud analysis runs."
   ANALYSING
   COMPLETED

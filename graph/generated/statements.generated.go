@@ -1621,18 +1621,20 @@ func (ec *executionContext) marshalNStatementUploadStatus2githubᚗcomᚋfingrap
 
 var (
 	unmarshalNStatementUploadStatus2githubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐUploadStatus = map[string]models.UploadStatus{
-		"QUEUED":    models.UploadQueued,
-		"SENDING":   models.UploadSending,
-		"ANALYSING": models.UploadAnalysing,
-		"COMPLETED": models.UploadCompleted,
-		"FAILED":    models.UploadFailed,
+		"QUEUED":     models.UploadQueued,
+		"SENDING":    models.UploadSending,
+		"COMPLETING": models.UploadCompleting,
+		"ANALYSING":  models.UploadAnalysing,
+		"COMPLETED":  models.UploadCompleted,
+		"FAILED":     models.UploadFailed,
 	}
 	marshalNStatementUploadStatus2githubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐUploadStatus = map[models.UploadStatus]string{
-		models.UploadQueued:    "QUEUED",
-		models.UploadSending:   "SENDING",
-		models.UploadAnalysing: "ANALYSING",
-		models.UploadCompleted: "COMPLETED",
-		models.UploadFailed:    "FAILED",
+		models.UploadQueued:     "QUEUED",
+		models.UploadSending:    "SENDING",
+		models.UploadCompleting: "COMPLETING",
+		models.UploadAnalysing:  "ANALYSING",
+		models.UploadCompleted:  "COMPLETED",
+		models.UploadFailed:     "FAILED",
 	}
 )
 

@@ -65,22 +65,55 @@ func (s *Service) sendNext(ctx context.Context, u *models.StatementUpload, up pr
 	return &Again{}
 }
 
-// complete ends the upload upstream and links its login as credentials.
+// complete ends the upload upstream and links its login as credentials,
+// in the transaction that moves the upload on: a crash leaves either
+// both or neither.
+//
+// The provider's complete call cannot be repeated (a second one is
+// refused) and nothing returns the login of a completed upload, so the
+// upload is marked completing before the call. A run that finds the mark
+// and gets a refusal cannot know the login: the upload fails at once with
+// CodeCompletionUnknown, telling the user to upload again, instead of
+// retrying for minutes. A crash between the provider's answer and the
+// commit (milliseconds) is the only way there.
 func (s *Service) complete(ctx context.Context, u *models.StatementUpload, up provider.StatementUploader) error {
+	retried := u.Status == models.UploadCompleting
+	if !retried {
+		next := *u
+		next.Status, next.UpdatedAt = models.UploadCompleting, s.now()
+		if err := s.st.UpdateStatementUpload(ctx, &next); err != nil {
+			return err
+		}
+		u = &next
+	}
 	link, err := up.CompleteStatements(ctx, u.Session)
 	if err != nil {
+		if retried && refused(err) {
+			return s.fail(ctx, u, CodeCompletionUnknown)
+		}
 		return s.stepFailed(ctx, u, nil, err)
 	}
-	creds, err := s.agg.AttachCredentials(ctx, u.UserID, u.Provider, link)
-	if err != nil {
-		return err
-	}
 	next := *u
-	next.CredentialsID, next.Status, next.Attempts, next.UpdatedAt = &creds.ID, models.UploadAnalysing, 0, s.now()
-	if err := s.st.UpdateStatementUpload(ctx, &next); err != nil {
+	next.Status, next.Attempts, next.UpdatedAt = models.UploadAnalysing, 0, s.now()
+	_, err = s.agg.AttachCredentialsWith(ctx, u.UserID, u.Provider, link, func(tx *store.Store, c *models.Credentials) error {
+		next.CredentialsID = &c.ID
+		return tx.UpdateStatementUpload(ctx, &next)
+	})
+	if err != nil {
 		return err
 	}
 	return &Again{}
+}
+
+// CodeCompletionUnknown is the error code of an upload whose completion
+// may have been accepted by the provider without the server learning the
+// login it became.
+const CodeCompletionUnknown = "completion_unknown"
+
+// refused reports a provider's refusal (a 4xx), as opposed to an outage.
+func refused(err error) bool {
+	return errors.Is(err, apperr.ErrInvalidInput) || errors.Is(err, apperr.ErrConflict) ||
+		provider.FailureOf(err).Code == provider.CodeInvalid
 }
 
 // pollFraud asks for the fraud analysis and stores it; the upload

@@ -29,6 +29,12 @@ type fakeUploader struct {
 	failCall   int    // this upload call fails as the network would
 	reject     string // a file name the provider refuses
 	fraudCalls int
+	// completes counts complete calls; lostComplete makes the first one
+	// accepted upstream with its answer lost (a dropped connection, a
+	// crash before the commit); completed makes the next ones refused.
+	completes    int
+	lostComplete bool
+	completed    bool
 }
 
 func (*fakeUploader) Name() models.Provider { return models.ProviderFlinks }
@@ -68,7 +74,19 @@ func (f *fakeUploader) UploadStatement(_ context.Context, session string, file p
 	return "agg-1", nil
 }
 
-func (*fakeUploader) CompleteStatements(_ context.Context, session string) (*provider.Link, error) {
+func (f *fakeUploader) CompleteStatements(_ context.Context, session string) (*provider.Link, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.completes++
+	switch {
+	case f.completed:
+		return nil, &provider.Failure{Kind: apperr.ErrUpstreamUnavailable, Code: provider.CodeInvalid,
+			Err: errors.New("HTTP 400: This upload is already complete")}
+	case f.lostComplete:
+		f.completed = true
+		return nil, &provider.Failure{Kind: apperr.ErrUpstreamUnavailable, Code: provider.CodeUnavailable, Err: errors.New("reset")}
+	}
+	f.completed = true
 	return &provider.Link{Ref: "login-" + session}, nil
 }
 
@@ -238,6 +256,28 @@ func TestTransientFailuresGiveUp(t *testing.T) {
 		got, _ := e.st.StatementUpload(context.Background(), u.ID)
 		if got.Status != models.UploadFailed || len(waits) != 2 || waits[1] <= waits[0] {
 			t.Fatalf("status %s after waits %v", got.Status, waits)
+		}
+	})
+}
+
+// TestLostCompletionFailsClearly: when the provider accepted the
+// completion but its answer was lost, the retry is refused and the login
+// cannot be learnt: the upload fails at once with completion_unknown,
+// not after minutes of retries, and no credentials appear.
+func TestLostCompletionFailsClearly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db)
+		e.up.lostComplete = true
+		u, err := e.svc.Upload(e.ctx, []statements.File{file("a.pdf", "%PDF-a")}, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := e.run(t, u.ID)
+		if done.Status != models.UploadFailed || done.ErrorCode != statements.CodeCompletionUnknown || e.up.completes != 2 {
+			t.Fatalf("upload %s %q after %d complete calls", done.Status, done.ErrorCode, e.up.completes)
+		}
+		if n := count(t, db, "credentials"); n != 0 {
+			t.Fatalf("%d credentials for a lost completion", n)
 		}
 	})
 }
