@@ -66,9 +66,11 @@ func Setup(ctx context.Context, cfg config.Tracing, o Options) (*Tracing, error)
 		}
 		sync = false
 	}
-	spans := sdktrace.WithBatcher(redacting{exp})
-	if sync {
-		spans = sdktrace.WithSyncer(redacting{exp})
+	// WithBatcher starts its processor's goroutine when called: call it
+	// only when it is the one used, or that goroutine is never stopped.
+	spans := sdktrace.WithSyncer(redacting{exp})
+	if !sync {
+		spans = sdktrace.WithBatcher(redacting{exp})
 	}
 	// An explicit resource: resource.Default would read
 	// OTEL_RESOURCE_ATTRIBUTES behind the configuration's back.

@@ -305,8 +305,13 @@ func TestUploadTokenEndpointChecks(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodPost, e.url+EndpointUploadToken, strings.NewReader(`{"grant_type":"client_credentials"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.SetBasicAuth(DefaultUploadClientID, DefaultUploadClientSecret)
-	if resp, err := c.Do(req); err != nil || resp.StatusCode != 400 {
-		t.Errorf("JSON token request: %v", err)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("JSON token request: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Errorf("JSON token request: %d", resp.StatusCode)
 	}
 }
 
@@ -405,8 +410,13 @@ func TestSimulatorLimits(t *testing.T) {
 		t.Errorf("/upload: %d", st)
 	}
 	req, _ := http.NewRequest(http.MethodPost, e.url+EndpointUpload, strings.NewReader(`{}`))
-	if resp, err := c.Do(req); err != nil || resp.StatusCode != 401 {
-		t.Errorf("no bearer: %v", err)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("no bearer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 401 {
+		t.Errorf("no bearer: %d", resp.StatusCode)
 	}
 	if o := withDefaults(Options{}); o.MaxFileSize != 18_000_000 || o.MaxUploadSize != 180_000_000 || o.UploadTokenTTL != 300*time.Second {
 		t.Errorf("default limits %d/%d/%v differ from the seed", o.MaxFileSize, o.MaxUploadSize, o.UploadTokenTTL)

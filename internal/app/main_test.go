@@ -1,0 +1,12 @@
+package app_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package when goroutines its tests started (servers,
+// simulators, job workers, fault proxies) outlive them (issue 16:
+// goroutines stay bounded).
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
