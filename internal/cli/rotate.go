@@ -40,7 +40,8 @@ func runRotateKeys(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "re-wrapped under key %s: %d credentials, %d identity documents, %d pending erasures\n",
-		ring.CurrentKeyID(), st.Credentials, st.Identities, st.Erasures)
+	fmt.Fprintf(env.Stdout, "re-wrapped under key %s: %d credentials, %d identity documents, %d pending erasures, "+
+		"%d webhook payloads, %d fraud analyses\n",
+		ring.CurrentKeyID(), st.Credentials, st.Identities, st.Erasures, st.Webhooks, st.Uploads)
 	return nil
 }

@@ -13,6 +13,8 @@ type RotateStats struct {
 	Credentials int // provider handles re-wrapped or sealed
 	Identities  int // document numbers re-wrapped or sealed
 	Erasures    int // provider handles of pending erasures re-wrapped
+	Webhooks    int // stored webhook payloads re-wrapped
+	Uploads     int // fraud analyses of statement uploads re-wrapped
 }
 
 // sealedRow is one secret column of one row, read without the plugin so
@@ -70,6 +72,27 @@ func (s *Store) RotateSecrets(ctx context.Context) (RotateStats, error) {
 	erasedState := func(r sealedRow) secrets.Binding { return erasureStateBinding(r.ID) }
 	n, err = s.rotateColumn(ctx, p, "erasures", "id", "''", "provider_state", erasedState, false)
 	st.Erasures += n
+	if err != nil {
+		return st, err
+	}
+	return s.rotateRecords(ctx, p, st)
+}
+
+// rotateRecords re-wraps the sealed records that are not connection
+// secrets: webhook payloads (their tenant is "webhooks/<provider>") and
+// fraud analyses. Statement files are not rotated: their contents are
+// deleted as soon as the provider has them.
+func (s *Store) rotateRecords(ctx context.Context, p *SecretsPlugin, st RotateStats) (RotateStats, error) {
+	hook := func(r sealedRow) secrets.Binding {
+		return secrets.Binding{Tenant: r.UserID, Table: "webhook_events", Column: "payload", RowID: r.ID}
+	}
+	var err error
+	st.Webhooks, err = s.rotateColumn(ctx, p, "webhook_events", "id", "'webhooks/' || provider", "payload", hook, false)
+	if err != nil {
+		return st, err
+	}
+	fraud := func(r sealedRow) secrets.Binding { return fraudBinding(r.ID, r.UserID) }
+	st.Uploads, err = s.rotateColumn(ctx, p, "statement_uploads", "id", "user_id", "fraud", fraud, false)
 	return st, err
 }
 

@@ -119,16 +119,19 @@ func TestRotateSecrets(t *testing.T) {
 		}
 		must(t, db.Gorm.Table("credentials").Where("id = ?", legacy.ID).
 			UpdateColumns(map[string]any{"provider_ref": "legacy-token", "provider_ref_index": ""}).Error)
+		hook := &models.WebhookEvent{ID: "w1", Provider: models.ProviderFlinks, BodyHash: "h1",
+			Payload: []byte(`{"LoginId":"canary-login"}`), ReceivedAt: now}
+		must(t, old.CreateWebhookEvent(context.Background(), hook))
 
 		both := open(k2, k1)
 		stats, err := both.RotateSecrets(context.Background())
 		must(t, err)
-		if stats.Credentials != 2 || stats.Erasures != 1 {
-			t.Fatalf("rotated %d credentials and %d erasures, want 2 and 1", stats.Credentials, stats.Erasures)
+		if stats.Credentials != 2 || stats.Erasures != 1 || stats.Webhooks != 1 {
+			t.Fatalf("rotated %+v, want 2 credentials, 1 erasure, 1 webhook", stats)
 		}
 		again, err := both.RotateSecrets(context.Background())
 		must(t, err)
-		if again.Credentials != 0 || again.Erasures != 0 {
+		if again != (store.RotateStats{}) {
 			t.Errorf("a second rotation changed %d rows", again.Credentials)
 		}
 		onlyNew := open(k2)
@@ -136,6 +139,9 @@ func TestRotateSecrets(t *testing.T) {
 		must(t, err)
 		if got[c.ID].ProviderRef != canaryRef || got[legacy.ID].ProviderRef != "legacy-token" {
 			t.Fatalf("after rotation: %q %q", got[c.ID].ProviderRef, got[legacy.ID].ProviderRef)
+		}
+		if e, err := onlyNew.WebhookEvent(context.Background(), "w1"); err != nil || string(e.Payload) != `{"LoginId":"canary-login"}` {
+			t.Fatalf("webhook payload after rotation: %v", err)
 		}
 		due, err := onlyNew.DueErasures(context.Background(), now, 10)
 		must(t, err)
