@@ -32,13 +32,16 @@ func (e *env) apiChecks(ctx context.Context, s *snapshot) []string {
 	}
 	for _, id := range e.w.l.uploads {
 		var r struct {
-			Node *struct{ Status string } `json:"node"`
+			Node *struct{ Status, ErrorCode string } `json:"node"`
 		}
-		err := e.w.c.graphql(ctx, e.w.tokens[e.w.upUser], `query($id:ID!){ node(id:$id) { ... on StatementUpload { status } } }`,
+		err := e.w.c.graphql(ctx, e.w.tokens[e.w.upUser], `query($id:ID!){ node(id:$id) { ... on StatementUpload { status errorCode } } }`,
 			map[string]any{"id": id}, &r)
 		switch {
 		case err != nil:
 			out = append(out, fmt.Sprintf("API: upload %s: %v", id, err))
+		case r.Node != nil && r.Node.Status == "FAILED" && r.Node.ErrorCode == "completion_unknown":
+			// Allowed: a kill between the provider accepting the completion
+			// and the commit (see checker.uploads).
 		case r.Node == nil || r.Node.Status != "COMPLETED":
 			out = append(out, fmt.Sprintf("API: upload %s reads %+v, want COMPLETED", id, r.Node))
 		}
