@@ -3,7 +3,8 @@
 // `bench` tool (internal/tools/bench) measure exactly the same thing.
 //
 // Everything runs in-process: the real app (app.New) on a SQLite file in a
-// scratch directory, with the built-in Flanks simulator, and requests go
+// scratch directory, or on a fresh PostgreSQL database (FreshPostgres),
+// with the built-in Flanks simulator, and requests go
 // through the real HTTP handler into an httptest.ResponseRecorder so that
 // loopback networking does not add noise to server timings.
 package benchkit
@@ -40,6 +41,10 @@ type Options struct {
 	// Dir is the data directory (SQLite file, dev key). Required: callers
 	// own its lifetime (b.TempDir() or os.MkdirTemp).
 	Dir string
+	// DatabaseURL, when set, is the PostgreSQL database to run on instead
+	// of a SQLite file in Dir. It must be a database of the benchmark's
+	// own (FreshPostgres): the app migrates it and writes to it.
+	DatabaseURL string
 	// Env overrides configuration variables, e.g. FINGRAPH_SANDBOX_HISTORY_DAYS.
 	Env map[string]string
 	// Logger receives the app's logs; nil means errors only, on stderr, so
@@ -66,6 +71,9 @@ func Open(ctx context.Context, o Options) (*Env, error) {
 		// no other users fetching in the background.
 		"FINGRAPH_SANDBOX_DEMO":  "flanks",
 		"FINGRAPH_SANDBOX_USERS": "0",
+	}
+	if o.DatabaseURL != "" {
+		vars["DATABASE_URL"] = o.DatabaseURL
 	}
 	for k, v := range o.Env {
 		vars[k] = v

@@ -16,6 +16,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/fingraph/fingraph/internal/app"
+	"github.com/fingraph/fingraph/internal/database"
 	"github.com/fingraph/fingraph/models"
 )
 
@@ -55,7 +56,7 @@ type Nested struct {
 // that is about 12,000; fewer than minTxns is an error (the benchmarks
 // pass MinTransactions).
 func SeedNested(ctx context.Context, e *Env, minTxns int) (*Nested, error) {
-	have, err := countRows(ctx, e.App.DB.SQL, `SELECT COUNT(*) FROM credentials WHERE user_id = ?`, app.DemoUserID)
+	have, err := countRows(ctx, e.App.DB, `SELECT COUNT(*) FROM credentials WHERE user_id = ?`, app.DemoUserID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func SeedNested(ctx context.Context, e *Env, minTxns int) (*Nested, error) {
 		return nil, fmt.Errorf("benchkit: warm the cache: %w", err)
 	}
 	n.Data = r.Data
-	n.Transactions, err = countRows(ctx, e.App.DB.SQL, `SELECT COUNT(*) FROM account_transactions WHERE user_id = ?`, app.DemoUserID)
+	n.Transactions, err = countRows(ctx, e.App.DB, `SELECT COUNT(*) FROM account_transactions WHERE user_id = ?`, app.DemoUserID)
 	if err != nil {
 		return nil, err
 	}
@@ -81,9 +82,9 @@ func SeedNested(ctx context.Context, e *Env, minTxns int) (*Nested, error) {
 	return n, nil
 }
 
-func countRows(ctx context.Context, db *sql.DB, q string, args ...any) (int, error) {
+func countRows(ctx context.Context, db *database.DB, q string, args ...any) (int, error) {
 	var n int
-	if err := db.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+	if err := db.SQL.QueryRowContext(ctx, Rebind(db.Dialect, q), args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("benchkit: count: %w", err)
 	}
 	return n, nil
@@ -116,7 +117,7 @@ func (n *Nested) Check(ctx context.Context) error {
 	}
 	for name, fn := range map[string]BaselineFunc{"baseline": Baseline, "baseline-per-account": BaselinePerAccount} {
 		var buf bytes.Buffer
-		if err := fn(ctx, n.App.DB.SQL, app.DemoUserID, &buf); err != nil {
+		if err := fn(ctx, n.App.DB, app.DemoUserID, &buf); err != nil {
 			return fmt.Errorf("benchkit: %s: %w", name, err)
 		}
 		if want := buf.Bytes(); !sameJSON(got, want) {
@@ -128,8 +129,10 @@ func (n *Nested) Check(ctx context.Context) error {
 	return nil
 }
 
-// BaselineFunc writes the data part of NestedQuery for a user.
-type BaselineFunc func(ctx context.Context, db *sql.DB, userID string, w *bytes.Buffer) error
+// BaselineFunc writes the data part of NestedQuery for a user. db's
+// dialect picks the placeholder syntax (Rebind); the statements are
+// otherwise the same on SQLite and PostgreSQL.
+type BaselineFunc func(ctx context.Context, db *database.DB, userID string, w *bytes.Buffer) error
 
 // sameJSON reports whether a and b are the same JSON document token by
 // token (member order included). Only the spelling of string escapes may
@@ -198,7 +201,7 @@ func (n *Nested) benchBaseline(b *testing.B, fn BaselineFunc) {
 	var buf bytes.Buffer
 	for b.Loop() {
 		buf.Reset()
-		if err := fn(ctx, n.App.DB.SQL, app.DemoUserID, &buf); err != nil {
+		if err := fn(ctx, n.App.DB, app.DemoUserID, &buf); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -237,58 +240,67 @@ type (
 )
 
 // Baseline writes the data part of NestedQuery for userID to w using
-// three plain SQL statements (SQLite dialect) and encoding/json, reading
-// the transactions the way the server does (ROW_NUMBER() per account). It keeps
+// three plain SQL statements (SQLite or PostgreSQL, the same text but for
+// placeholders) and encoding/json, reading the transactions the way the
+// server used to (ROW_NUMBER() per account). It keeps
 // the server's semantics: rows scoped to the user, credentials by id,
 // accounts by provider_id then id, transactions newest first by
 // operation_date then id, global IDs as base64url("Type:id"), Decimal as
 // its stored text with its scale (models.DecimalText), Date as YYYY-MM-DD.
-func Baseline(ctx context.Context, db *sql.DB, userID string, w *bytes.Buffer) error {
+func Baseline(ctx context.Context, db *database.DB, userID string, w *bytes.Buffer) error {
 	return baseline(ctx, db, userID, w, txnsByRowNumber)
 }
 
 // BaselinePerAccount is Baseline with the transactions read by one
 // index-ordered LIMIT 50 subquery per account (UNION ALL, still one
 // statement) instead of ROW_NUMBER(): it reads only the rows it returns,
-// where ROW_NUMBER() reads every transaction of every account. It shows
-// what the server's list strategy costs on a long history.
-func BaselinePerAccount(ctx context.Context, db *sql.DB, userID string, w *bytes.Buffer) error {
+// where ROW_NUMBER() reads every transaction of every account. It is the
+// plan the server's lists use now, and the baseline the nested target is
+// stated against.
+func BaselinePerAccount(ctx context.Context, db *database.DB, userID string, w *bytes.Buffer) error {
 	return baseline(ctx, db, userID, w, txnsPerAccount)
 }
 
 // txnQuery reads (id, account_id, amount, operation_date, description) of
 // the first 50 transactions of each account, grouped by account, newest
 // first within each.
-type txnQuery func(ctx context.Context, db *sql.DB, userID string, acctIDs []any) (*sql.Rows, error)
+type txnQuery func(ctx context.Context, db *database.DB, userID string, acctIDs []any) (*sql.Rows, error)
 
-// txnsByRowNumber is the server's strategy (internal/store/list.go): rank
-// every row of the parents with ROW_NUMBER() and keep the first 50.
-func txnsByRowNumber(ctx context.Context, db *sql.DB, userID string, acctIDs []any) (*sql.Rows, error) {
-	return db.QueryContext(ctx, `SELECT id, account_id, amount, operation_date, description FROM (
+// query runs q on db with its placeholders rebound for db's dialect.
+func query(ctx context.Context, db *database.DB, q string, args ...any) (*sql.Rows, error) {
+	return db.SQL.QueryContext(ctx, Rebind(db.Dialect, q), args...)
+}
+
+// txnsByRowNumber is the server's former strategy (see the history in
+// BENCHMARKS.md): rank every row of the parents with
+// ROW_NUMBER() and keep the first 50. Derived tables are aliased because
+// PostgreSQL before 16 requires it.
+func txnsByRowNumber(ctx context.Context, db *database.DB, userID string, acctIDs []any) (*sql.Rows, error) {
+	return query(ctx, db, `SELECT id, account_id, amount, operation_date, description FROM (
 		SELECT id, account_id, amount, operation_date, description,
 			ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY operation_date DESC, id DESC) AS rn
 		FROM account_transactions WHERE user_id = ? AND account_id IN (`+placeholders(len(acctIDs))+`)
-	) WHERE rn <= 50 ORDER BY account_id, rn`, append([]any{userID}, acctIDs...)...)
+	) AS ranked WHERE rn <= 50 ORDER BY account_id, rn`, append([]any{userID}, acctIDs...)...)
 }
 
 // txnsPerAccount walks the (account_id, user_id, operation_date DESC,
 // id DESC) index of each account and stops after 50 rows: the best plan
 // this schema allows, under the same owner check the server applies.
-func txnsPerAccount(ctx context.Context, db *sql.DB, userID string, acctIDs []any) (*sql.Rows, error) {
+func txnsPerAccount(ctx context.Context, db *database.DB, userID string, acctIDs []any) (*sql.Rows, error) {
 	const one = `SELECT * FROM (SELECT id, account_id, amount, operation_date, description FROM account_transactions
-		WHERE account_id = ? AND user_id = ? ORDER BY operation_date DESC, id DESC LIMIT 50)`
+		WHERE account_id = ? AND user_id = ? ORDER BY operation_date DESC, id DESC LIMIT 50) AS page`
 	args := make([]any, 0, 2*len(acctIDs))
 	for _, id := range acctIDs {
 		args = append(args, id, userID)
 	}
-	return db.QueryContext(ctx, strings.TrimSuffix(strings.Repeat(one+" UNION ALL ", len(acctIDs)), " UNION ALL "), args...)
+	return query(ctx, db, strings.TrimSuffix(strings.Repeat(one+" UNION ALL ", len(acctIDs)), " UNION ALL "), args...)
 }
 
-func baseline(ctx context.Context, db *sql.DB, userID string, w *bytes.Buffer, txns txnQuery) error {
+func baseline(ctx context.Context, db *database.DB, userID string, w *bytes.Buffer, txns txnQuery) error {
 	var out baseData
 	out.Me.Credentials.Nodes = []*baseCreds{}
 
-	rows, err := db.QueryContext(ctx,
+	rows, err := query(ctx, db,
 		`SELECT id FROM credentials WHERE user_id = ? ORDER BY id LIMIT ?`, userID, MaxCredentials)
 	if err != nil {
 		return err
@@ -314,11 +326,11 @@ func baseline(ctx context.Context, db *sql.DB, userID string, w *bytes.Buffer, t
 		return encode(w, &out)
 	}
 
-	rows, err = db.QueryContext(ctx, `SELECT id, credentials_id, iban, balance FROM (
+	rows, err = query(ctx, db, `SELECT id, credentials_id, iban, balance FROM (
 		SELECT id, credentials_id, iban, balance,
 			ROW_NUMBER() OVER (PARTITION BY credentials_id ORDER BY provider_id, id) AS rn
 		FROM accounts WHERE user_id = ? AND credentials_id IN (`+placeholders(len(credIDs))+`)
-	) WHERE rn <= 10 ORDER BY credentials_id, rn`, append([]any{userID}, credIDs...)...)
+	) AS ranked WHERE rn <= 10 ORDER BY credentials_id, rn`, append([]any{userID}, credIDs...)...)
 	if err != nil {
 		return err
 	}
@@ -367,7 +379,9 @@ func baseline(ctx context.Context, db *sql.DB, userID string, w *bytes.Buffer, t
 			rows.Close()
 			return err
 		}
-		if len(t.OperationDate) > 10 { // a timestamp-typed value: keep the day
+		// PostgreSQL's date arrives as a time.Time, which database/sql
+		// formats as RFC 3339: keep the day, as the Date scalar does.
+		if len(t.OperationDate) > 10 {
 			t.OperationDate = t.OperationDate[:10]
 		}
 		a := accts[acctID]

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net"
 	"net/http"
@@ -26,36 +28,86 @@ const (
 	maxLoadDuration = 10 * time.Minute
 	maxLoadRequests = 1_000_000
 	maxConcurrency  = 1000
+	maxRate         = 100_000
 )
 
 // loadConfig is one load run.
 type loadConfig struct {
-	URL         string
-	Token       string
-	Body        []byte
-	Concurrency int
-	Requests    int
-	Duration    time.Duration
-	Timeout     time.Duration
+	URL   string
+	Token string
+	Body  []byte // the read every request sends, but for refreshes
+	// Refresh holds refreshCredentials bodies, one per credentials of the
+	// user (mixed workload); every RefreshEvery-th request sends the next.
+	Refresh      [][]byte
+	RefreshEvery int
+	Concurrency  int
+	Requests     int
+	Duration     time.Duration
+	Timeout      time.Duration
+	// Rate > 0 sends that many requests a second whatever the answers
+	// (open loop), with at most Concurrency in flight; 0 keeps
+	// Concurrency workers busy (closed loop).
+	Rate int
 }
 
-// loadResult is what a load run observed. Latencies are of requests that
-// got a complete response, whatever its status.
-type loadResult struct {
+// request returns the kind and body of the i-th request (from 0).
+func (c loadConfig) request(i int64) (kind string, body []byte) {
+	if len(c.Refresh) > 0 && c.RefreshEvery > 0 && i%int64(c.RefreshEvery) == int64(c.RefreshEvery)-1 {
+		n := i / int64(c.RefreshEvery)
+		return "refreshCredentials", c.Refresh[n%int64(len(c.Refresh))]
+	}
+	return "read", c.Body
+}
+
+// loadStats counts the requests of one kind, or of all. Latencies are of
+// requests that got a complete response, whatever its status.
+type loadStats struct {
 	Completed       int
 	TransportErrors int
 	HTTPErrors      int // a status other than 200
 	GraphQLErrors   int // 200 with an "errors" entry
+	NotSent         int // open loop: due while -c requests were in flight
 	Latencies       []time.Duration
-	Elapsed         time.Duration
+}
+
+// loadResult is what a load run observed: every request, and each kind
+// apart when the run sent more than one.
+type loadResult struct {
+	loadStats
+	Kinds   map[string]*loadStats
+	Elapsed time.Duration
 }
 
 // Errors is the number of failed requests of every kind.
-func (r *loadResult) Errors() int { return r.TransportErrors + r.HTTPErrors + r.GraphQLErrors }
+func (r *loadStats) Errors() int {
+	return r.TransportErrors + r.HTTPErrors + r.GraphQLErrors + r.NotSent
+}
+
+// Total is the number of requests due, answered or not.
+func (r *loadStats) Total() int { return r.Completed + r.Errors() }
+
+// add counts one request's outcome and latency.
+func (r *loadStats) add(o outcome, d time.Duration) {
+	switch o {
+	case outcomeTransport:
+		r.TransportErrors++
+	case outcomeHTTP:
+		r.HTTPErrors++
+	case outcomeGraphQL:
+		r.GraphQLErrors++
+	case outcomeNotSent:
+		r.NotSent++
+	default:
+		r.Completed++
+	}
+	if o == outcomeOK || o == outcomeHTTP || o == outcomeGraphQL {
+		r.Latencies = append(r.Latencies, d)
+	}
+}
 
 // Percentile returns the nearest-rank p-th percentile (0 < p <= 100) of
 // the latencies, 0 when there are none.
-func (r *loadResult) Percentile(p float64) time.Duration {
+func (r *loadStats) Percentile(p float64) time.Duration {
 	if len(r.Latencies) == 0 {
 		return 0
 	}
@@ -65,55 +117,133 @@ func (r *loadResult) Percentile(p float64) time.Duration {
 	return s[min(max(i, 0), len(s)-1)]
 }
 
+// loadRun is a parsed load command.
+type loadRun struct {
+	cfg      loadConfig
+	workload string // "reads" or "mixed"
+	subs     int    // WebSocket subscribers (mixed)
+	pid      int    // server process to sample, 0 for none
+}
+
 func runLoad(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("load", `Sends the same GraphQL POST from -c workers until -n requests completed or
--duration passed, whichever is first, to a fingraph server already running
-on loopback (go run . in another terminal), then prints latency percentiles,
-throughput and errors. A probe request is sent first and must succeed: it
-fails fast on a bad token or query, and warms the server's cache.
-The load generator shares the machine's cores with the server: on a small
-machine it lowers the server's throughput.`, stderr)
+	r, err := parseLoad(args, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := interruptible()
+	defer cancel()
+	rss, err := startRSS(ctx, r.pid)
+	if err != nil {
+		return err
+	}
+	client := newLoadClient(r.cfg)
+	defer client.CloseIdleConnections()
+	if err := probe(ctx, client, r.cfg); err != nil {
+		return err
+	}
+	if r.workload == "mixed" {
+		if r.cfg.Refresh, err = refreshBodies(ctx, client, r.cfg); err != nil {
+			return err
+		}
+	}
+	sub := startSubscribers(ctx, r.cfg, r.subs)
+	res := load(ctx, client, r.cfg)
+	subRes := sub.stop()
+	printLoad(stdout, r.cfg, res)
+	if r.subs > 0 {
+		printSubs(stdout, subRes)
+	}
+	if r.pid > 0 {
+		printRSS(stdout, r.pid, rss())
+	}
+	if res.Completed == 0 && res.Errors() == 0 {
+		return errors.New("no request completed")
+	}
+	return nil
+}
+
+// parseLoad reads and checks the load command's flags.
+func parseLoad(args []string, stderr io.Writer) (*loadRun, error) {
+	fs := newFlags("load", `Sends GraphQL POSTs to a fingraph server already running on loopback
+(go run . in another terminal) until -n requests are due or -duration
+passed, whichever is first, then prints latency percentiles, throughput
+and errors. Closed loop by default (-c workers, each sending its next
+request when the last is answered); with -rate, open loop: -rate requests
+a second whatever the answers, latency counted from when each was due, at
+most -c in flight (a request due beyond that is an error, "not sent").
+-workload reads sends -query; mixed also sends refreshCredentials on the
+user's credentials in turn (one request in -refresh-every) and holds
+-subscribers WebSocket subscriptions (syncCompleted) open, counting their
+events. -pid samples that process's resident memory during the run.
+A probe request is sent first and must succeed: it fails fast on a bad
+token or query, and warms the server's cache. The load generator shares
+the machine's cores with the server: on a small machine it lowers the
+server's throughput.`, stderr)
 	var (
-		cfg      loadConfig
+		r        = &loadRun{}
+		cfg      = &r.cfg
 		query    string
 		vars     string
 		tokenEnv = os.Getenv("FINGRAPH_TOKEN")
 	)
 	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080/graphql", "GraphQL endpoint of the running server (loopback only)")
 	fs.StringVar(&cfg.Token, "token", "", "bearer token (default $FINGRAPH_TOKEN); the dev server prints a demo token, and \"go run . token --user demo-user\" mints one")
-	fs.StringVar(&query, "query", benchkit.NestedQuery, "GraphQL query, or @file to read it from a file")
+	fs.StringVar(&query, "query", benchkit.NestedQuery, "GraphQL query of the reads, or @file to read it from a file")
 	fs.StringVar(&vars, "vars", "", "variables as a JSON object")
-	fs.IntVar(&cfg.Concurrency, "c", 100, fmt.Sprintf("concurrent workers (1..%d)", maxConcurrency))
-	fs.IntVar(&cfg.Requests, "n", 1000, fmt.Sprintf("requests to complete (1..%d)", maxLoadRequests))
+	fs.StringVar(&r.workload, "workload", "reads", "reads (-query only) or mixed (reads, refreshCredentials, subscriptions)")
+	fs.IntVar(&cfg.Concurrency, "c", 100, fmt.Sprintf("concurrent workers, or with -rate the most requests in flight (1..%d)", maxConcurrency))
+	fs.IntVar(&cfg.Requests, "n", 1000, fmt.Sprintf("requests to send (1..%d); with -rate, default -rate x -duration", maxLoadRequests))
 	fs.DurationVar(&cfg.Duration, "duration", time.Minute, fmt.Sprintf("stop after this long even if -n is not reached (at most %v)", maxLoadDuration))
 	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "timeout of one request")
+	fs.IntVar(&cfg.Rate, "rate", 0, fmt.Sprintf("requests per second, open loop (0: closed loop with -c workers; at most %d)", maxRate))
+	fs.IntVar(&cfg.RefreshEvery, "refresh-every", 20, "mixed: one request in this many is a refreshCredentials")
+	fs.IntVar(&r.subs, "subscribers", 10, "mixed: WebSocket subscriptions to syncCompleted held open during the run")
+	fs.IntVar(&r.pid, "pid", 0, "the server's process id, to report its resident memory (Linux /proc)")
 	if err := parse(fs, args); err != nil {
-		return err
+		return nil, err
 	}
 	if cfg.Token == "" {
 		cfg.Token = tokenEnv
 	}
+	if cfg.Rate > 0 && !flagSet(fs, "n") {
+		cfg.Requests = min(int(float64(cfg.Rate)*cfg.Duration.Seconds()), maxLoadRequests)
+	}
 	body, err := loadBody(query, vars)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cfg.Body = body
 	if err := cfg.validate(); err != nil {
-		return err
+		return nil, err
 	}
-	ctx, cancel := interruptible()
-	defer cancel()
-	client := newLoadClient(cfg)
-	defer client.CloseIdleConnections()
-	if err := probe(ctx, client, cfg); err != nil {
-		return err
+	return r, r.validate()
+}
+
+// validate checks the workload flags.
+func (r *loadRun) validate() error {
+	switch r.workload {
+	case "reads":
+		r.subs = 0 // subscriptions belong to the mixed workload
+	case "mixed":
+	default:
+		return usageError{fmt.Sprintf("-workload must be reads or mixed, not %q", r.workload)}
 	}
-	res := load(ctx, client, cfg)
-	printLoad(stdout, cfg, res)
-	if res.Completed == 0 && res.Errors() == 0 {
-		return errors.New("no request completed")
+	switch {
+	case r.subs < 0 || r.subs > maxConcurrency:
+		return usageError{fmt.Sprintf("-subscribers must be 0..%d", maxConcurrency)}
+	case r.cfg.RefreshEvery < 1:
+		return usageError{"-refresh-every must be at least 1"}
+	case r.pid < 0:
+		return usageError{"-pid must be positive"}
 	}
 	return nil
+}
+
+// flagSet reports whether the command line set flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func loadBody(query, vars string) ([]byte, error) {
@@ -159,6 +289,8 @@ func (c loadConfig) validate() error {
 		return usageError{fmt.Sprintf("-duration must be positive and at most %v", maxLoadDuration)}
 	case c.Timeout <= 0:
 		return usageError{"-timeout must be positive"}
+	case c.Rate < 0 || c.Rate > maxRate:
+		return usageError{fmt.Sprintf("-rate must be 0..%d", maxRate)}
 	}
 	return nil
 }
@@ -180,11 +312,12 @@ const (
 	outcomeTransport
 	outcomeHTTP
 	outcomeGraphQL
+	outcomeNotSent // open loop: -c requests already in flight
 )
 
-// send posts the body once and reads the whole response.
-func send(ctx context.Context, client *http.Client, c loadConfig) (outcome, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(c.Body))
+// send posts body once and reads the whole response.
+func send(ctx context.Context, client *http.Client, c loadConfig, body []byte) (outcome, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
 	if err != nil {
 		return outcomeTransport, nil, err
 	}
@@ -215,69 +348,168 @@ func hasErrors(body []byte) bool {
 }
 
 func probe(ctx context.Context, client *http.Client, c loadConfig) error {
-	o, body, err := send(ctx, client, c)
-	if o != outcomeOK {
-		const max = 400
-		if len(body) > max {
-			body = body[:max]
-		}
-		return fmt.Errorf("probe request to %s failed: %v %s", c.URL, err, body)
-	}
-	return nil
+	_, err := sendOK(ctx, client, c, c.Body)
+	return err
 }
 
-// load runs the workers. Requests cut short by -duration or Ctrl-C are
-// neither counted nor timed: they did not fail, the run ended.
+// sendOK sends body once and fails unless it succeeded, quoting the
+// start of the answer.
+func sendOK(ctx context.Context, client *http.Client, c loadConfig, body []byte) ([]byte, error) {
+	o, b, err := send(ctx, client, c, body)
+	if o != outcomeOK {
+		const max = 400
+		if len(b) > max {
+			b = b[:max]
+		}
+		return nil, fmt.Errorf("probe request to %s failed: %v %s", c.URL, err, b)
+	}
+	return b, nil
+}
+
+// recorder gathers outcomes from concurrent requests.
+type recorder struct {
+	mu  sync.Mutex
+	res *loadResult
+}
+
+func newRecorder(c loadConfig) *recorder {
+	return &recorder{res: &loadResult{
+		loadStats: loadStats{Latencies: make([]time.Duration, 0, min(c.Requests, 1<<20))},
+		Kinds:     map[string]*loadStats{},
+	}}
+}
+
+// add counts the outcome of one request of kind.
+func (r *recorder) add(kind string, o outcome, d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res.add(o, d)
+	k := r.res.Kinds[kind]
+	if k == nil {
+		k = &loadStats{}
+		r.res.Kinds[kind] = k
+	}
+	k.add(o, d)
+}
+
+// load sends the requests, closed or open loop. Requests cut short by
+// -duration or Ctrl-C are neither counted nor timed: they did not fail,
+// the run ended.
 func load(ctx context.Context, client *http.Client, c loadConfig) *loadResult {
 	ctx, cancel := context.WithTimeout(ctx, c.Duration)
 	defer cancel()
-	var (
-		next atomic.Int64
-		mu   sync.Mutex
-		res  = &loadResult{Latencies: make([]time.Duration, 0, c.Requests)}
-		wg   sync.WaitGroup
-	)
+	rec := newRecorder(c)
+	// one sends request i, timing it from due (when it should have left).
+	one := func(i int64, due time.Time) {
+		kind, body := c.request(i)
+		o, _, _ := send(ctx, client, c, body)
+		if d := time.Since(due); ctx.Err() == nil {
+			rec.add(kind, o, d)
+		}
+	}
 	start := time.Now()
+	if c.Rate > 0 {
+		openLoop(ctx, c, rec, one)
+	} else {
+		closedLoop(ctx, c, one)
+	}
+	rec.res.Elapsed = time.Since(start)
+	return rec.res
+}
+
+// closedLoop keeps c.Concurrency workers sending until c.Requests were
+// started or ctx ends.
+func closedLoop(ctx context.Context, c loadConfig, one func(int64, time.Time)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
 	for range c.Concurrency {
 		wg.Go(func() {
-			for ctx.Err() == nil && next.Add(1) <= int64(c.Requests) {
-				t0 := time.Now()
-				o, _, _ := send(ctx, client, c)
-				d := time.Since(t0)
-				if ctx.Err() != nil {
+			for ctx.Err() == nil {
+				i := next.Add(1) - 1
+				if i >= int64(c.Requests) {
 					return
 				}
-				mu.Lock()
-				switch o {
-				case outcomeTransport:
-					res.TransportErrors++
-				case outcomeHTTP:
-					res.HTTPErrors++
-				case outcomeGraphQL:
-					res.GraphQLErrors++
-				default:
-					res.Completed++
-				}
-				if o != outcomeTransport {
-					res.Latencies = append(res.Latencies, d)
-				}
-				mu.Unlock()
+				one(i, time.Now())
 			}
 		})
 	}
 	wg.Wait()
-	res.Elapsed = time.Since(start)
-	return res
+}
+
+// openLoop starts request i at start + i/rate whatever the earlier ones
+// are doing, so a slow server meets the same arrivals a real one would
+// (a closed loop slows down with it and hides its queueing). A request
+// due while c.Concurrency are in flight is not sent and counts as an
+// error: the generator will not grow without bound.
+func openLoop(ctx context.Context, c loadConfig, rec *recorder, one func(int64, time.Time)) {
+	interval := time.Second / time.Duration(c.Rate)
+	inFlight := make(chan struct{}, c.Concurrency)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := int64(0); i < int64(c.Requests); i++ {
+		due := start.Add(time.Duration(i) * interval)
+		if !sleepUntil(ctx, due) {
+			break
+		}
+		select {
+		case inFlight <- struct{}{}:
+			wg.Go(func() {
+				defer func() { <-inFlight }()
+				one(i, due)
+			})
+		default:
+			kind, _ := c.request(i)
+			rec.add(kind, outcomeNotSent, 0)
+		}
+	}
+	wg.Wait()
+}
+
+// sleepUntil waits until t, false if ctx ended first.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-timer.C:
+		return true
+	}
 }
 
 func printLoad(w io.Writer, c loadConfig, r *loadResult) {
-	total := r.Completed + r.Errors()
-	fmt.Fprintf(w, "load: %s, %d workers, up to %d requests or %v\n", c.URL, c.Concurrency, c.Requests, c.Duration)
-	fmt.Fprintf(w, "requests  %d in %v: %.1f req/s (%d succeeded)\n", total, r.Elapsed.Round(time.Millisecond),
-		float64(total)/r.Elapsed.Seconds(), r.Completed)
-	fmt.Fprintf(w, "errors    %d (transport %d, HTTP status %d, GraphQL %d)\n",
-		r.Errors(), r.TransportErrors, r.HTTPErrors, r.GraphQLErrors)
+	mode := fmt.Sprintf("%d workers (closed loop)", c.Concurrency)
+	if c.Rate > 0 {
+		mode = fmt.Sprintf("%d req/s offered (open loop, at most %d in flight)", c.Rate, c.Concurrency)
+	}
+	fmt.Fprintf(w, "load: %s, %s, up to %d requests or %v\n", c.URL, mode, c.Requests, c.Duration)
+	fmt.Fprintf(w, "requests  %d in %v: %.1f req/s (%d succeeded)\n", r.Total(), r.Elapsed.Round(time.Millisecond),
+		float64(r.Total())/r.Elapsed.Seconds(), r.Completed)
+	printStats(w, "", &r.loadStats, c.Rate > 0)
+	if len(r.Kinds) < 2 {
+		return
+	}
+	for _, kind := range slices.Sorted(maps.Keys(r.Kinds)) {
+		k := r.Kinds[kind]
+		fmt.Fprintf(w, "%s: %d requests, %.1f req/s\n", kind, k.Total(), float64(k.Total())/r.Elapsed.Seconds())
+		printStats(w, "  ", k, c.Rate > 0)
+	}
+}
+
+// printStats prints the errors and latency percentiles of s; open loop
+// adds the requests not sent.
+func printStats(w io.Writer, indent string, s *loadStats, open bool) {
+	notSent := ""
+	if open {
+		notSent = fmt.Sprintf(", not sent %d", s.NotSent)
+	}
+	fmt.Fprintf(w, "%serrors    %d (transport %d, HTTP status %d, GraphQL %d%s)\n",
+		indent, s.Errors(), s.TransportErrors, s.HTTPErrors, s.GraphQLErrors, notSent)
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
-	fmt.Fprintf(w, "latency   p50 %s  p95 %s  p99 %s  max %s\n",
-		ms(r.Percentile(50)), ms(r.Percentile(95)), ms(r.Percentile(99)), ms(r.Percentile(100)))
+	fmt.Fprintf(w, "%slatency   p50 %s  p95 %s  p99 %s  max %s\n", indent,
+		ms(s.Percentile(50)), ms(s.Percentile(95)), ms(s.Percentile(99)), ms(s.Percentile(100)))
 }

@@ -2,13 +2,16 @@
 // and drives load against a running server.
 //
 //	go run ./internal/tools/bench nested   # cached nested query vs SQL + encoding/json baselines
+//	go run ./internal/tools/bench nested -db postgres   # the same on a fresh PostgreSQL database
 //	go run ./internal/tools/bench cold     # cold 5-product query vs 1-product query, 200 ms latency
 //	go run ./internal/tools/bench load -url http://127.0.0.1:8080/graphql -token "$TOKEN"
 //
-// nested and cold run the app in-process (the same code as the go test
-// benchmarks in internal/app, shared through internal/benchkit) and print
-// the ratios the targets are stated in, measured side by side in one run.
-// load sends real HTTP requests to a server already running on loopback.
+// nested, cold, cold-all and swr run the app in-process (the same code as
+// the go test benchmarks in internal/app, shared through internal/benchkit)
+// on SQLite or, with -db postgres, on a PostgreSQL database created for
+// the run and dropped after it, and print the ratios the targets are
+// stated in, measured side by side in one run. load sends real HTTP
+// requests to a server already running on loopback.
 package main
 
 import (
@@ -24,10 +27,12 @@ const usage = `usage: go run ./internal/tools/bench <command> [flags]
 commands:
   nested   cached nested query me → credentials → accounts → transactions(first: 50)
            over >= 10,000 transactions: server vs hand-written SQL + encoding/json
-           (target: server <= 3x baseline)
+           (target: server <= 2x the per-account LIMIT baseline); -db postgres
   cold     one cold query of 5 products vs of 1 product, 200 ms simulated
            provider latency (target: <= 1.3x)
-  load     drive a running server over HTTP on loopback: p50/p95/p99, req/s, errors
+  load     drive a running server over HTTP on loopback: p50/p95/p99, req/s, errors;
+           closed loop or -rate (open loop); -workload mixed adds refreshCredentials
+           and WebSocket subscriptions; -pid reports the server's RSS
   swr      p99 of steady reads (50 req/s, 200 ms provider latency) while the
            accounts' TTL expires, with and without stale-while-revalidate
   cold-all one cold query over every product of one credentials vs one product

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -92,6 +93,9 @@ func TestUsageErrors(t *testing.T) {
 		{"load", "-url", "http://127.0.0.1:1/graphql", "-token", "t", "-c", "0"},
 		{"load", "-url", "http://127.0.0.1:1/graphql", "-token", "t", "-vars", "[1]"},
 		{"nested", "-bogus"},
+		{"nested", "-db", "mysql"},
+		{"load", "-url", "http://127.0.0.1:1/graphql", "-token", "t", "-workload", "writes"},
+		{"load", "-url", "http://127.0.0.1:1/graphql", "-token", "t", "-pid", "-3"},
 	} {
 		t.Setenv("FINGRAPH_TOKEN", "")
 		var out, errOut bytes.Buffer
@@ -102,5 +106,55 @@ func TestUsageErrors(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run([]string{"cold", "-h"}, &out, &errOut); code != 0 || !strings.Contains(errOut.String(), "-benchtime") {
 		t.Errorf("cold -h: exit %d, output %q", code, errOut.String())
+	}
+}
+
+// -rate sends on schedule whatever the server does, and counts a request
+// due while -c are in flight as not sent.
+func TestOpenLoopRateAndOverload(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release // every request hangs until the run is over
+		w.Write([]byte(`{"data":{}}`))
+	}))
+	defer srv.Close()
+	defer close(release)
+	cfg := loadConfig{URL: srv.URL, Token: "t", Body: []byte(`{}`), Concurrency: 2, Requests: 10,
+		Duration: 5 * time.Second, Timeout: 10 * time.Second, Rate: 100}
+	rec := newRecorder(cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	var sent atomic.Int64
+	openLoop(ctx, cfg, rec, func(int64, time.Time) {
+		if sent.Add(1) == 2 {
+			go func() { time.Sleep(150 * time.Millisecond); cancel() }()
+		}
+		<-ctx.Done()
+	})
+	if got := rec.res.NotSent; got != 8 {
+		t.Errorf("not sent %d, want 8 (10 due, 2 in flight)", got)
+	}
+}
+
+// The mixed workload sends every n-th request as a refresh, cycling over
+// the credentials.
+func TestMixedRequestOrder(t *testing.T) {
+	c := loadConfig{Body: []byte("r"), Refresh: [][]byte{[]byte("a"), []byte("b")}, RefreshEvery: 3}
+	var got string
+	for i := range int64(9) {
+		_, b := c.request(i)
+		got += string(b)
+	}
+	if got != "rrarrbrra" {
+		t.Errorf("requests %q", got)
+	}
+}
+
+func TestReadRSSOfSelf(t *testing.T) {
+	rss, hwm, err := readRSS(os.Getpid())
+	if err != nil {
+		t.Skip("no /proc:", err)
+	}
+	if rss <= 0 || hwm < rss {
+		t.Errorf("rss %d kB, hwm %d kB", rss, hwm)
 	}
 }

@@ -54,7 +54,12 @@ Prints p50/p95/p99/max, GraphQL errors and provider calls.`, stderr)
 	dur := fs.Duration("duration", 20*time.Second, "how long to send, per case")
 	ttl := fs.Duration("ttl", 2*time.Second, "the accounts' TTL in the expiring cases")
 	history := fs.Int("history-days", 90, "days of simulated transactions per account")
+	var db dbFlags
+	db.register(fs)
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := db.validate(); err != nil {
 		return err
 	}
 	if *rate <= 0 || *dur <= 0 || *ttl <= 0 {
@@ -69,7 +74,7 @@ Prints p50/p95/p99/max, GraphQL errors and provider calls.`, stderr)
 	for _, c := range swrCases {
 		env := c.env(*ttl)
 		env["FINGRAPH_SANDBOX_HISTORY_DAYS"] = fmt.Sprint(*history)
-		r, err := swrRun(ctx, env, *rate, *dur)
+		r, err := swrRun(ctx, &db, stderr, env, *rate, *dur)
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
@@ -79,15 +84,20 @@ Prints p50/p95/p99/max, GraphQL errors and provider calls.`, stderr)
 	return tw.Flush()
 }
 
-// swrRun starts a server with env, warms its cache, sets the provider
-// latency and sends the steady reads.
-func swrRun(ctx context.Context, env map[string]string, rate int, dur time.Duration) (*swrResult, error) {
+// swrRun starts a server with env on a database of its own, warms its
+// cache, sets the provider latency and sends the steady reads.
+func swrRun(ctx context.Context, db *dbFlags, stderr io.Writer, env map[string]string, rate int, dur time.Duration) (*swrResult, error) {
 	dir, err := os.MkdirTemp("", "fingraph-bench-swr-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	e, err := benchkit.Open(ctx, benchkit.Options{Dir: dir, Env: env})
+	dbURL, drop, err := db.fresh(ctx, false, stderr)
+	if err != nil {
+		return nil, err
+	}
+	defer drop() // deferred first, so it runs after e.Close
+	e, err := benchkit.Open(ctx, benchkit.Options{Dir: dir, DatabaseURL: dbURL, Env: env})
 	if err != nil {
 		return nil, err
 	}
