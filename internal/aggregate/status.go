@@ -26,6 +26,9 @@ func (s *Service) syncStatus(ctx context.Context, prov provider.Provider, creds 
 		return err
 	}
 	err = s.st.Tx(ctx, func(tx *store.Store) error {
+		if newer, err := statusMovedOn(ctx, tx, creds); err != nil || newer {
+			return err
+		}
 		if err := s.saveState(ctx, tx, creds, st.State); err != nil {
 			return err
 		}
@@ -35,6 +38,20 @@ func (s *Service) syncStatus(ctx context.Context, prov provider.Provider, creds 
 		return fmt.Errorf("aggregate: save status: %w", err)
 	}
 	return nil
+}
+
+// statusMovedOn reports whether the stored credentials changed after creds
+// was read: a job saved data with its status meanwhile (a poll that ended
+// an extraction, say). A status computed from the older row (and its
+// older provider state) must not overwrite that one: it would set a
+// finished connection back to pending, and save the stale state. Nothing
+// is recorded then, so the next read asks again from the new row.
+func statusMovedOn(ctx context.Context, tx *store.Store, creds *models.Credentials) (bool, error) {
+	cur, err := tx.Credentials(ctx, creds.ID)
+	if err != nil {
+		return false, err
+	}
+	return cur.UpdatedAt.After(creds.UpdatedAt), nil
 }
 
 // statusRow is creds with the provider status st applied (and the

@@ -21,8 +21,10 @@ import (
 	"github.com/fingraph/fingraph/providers/flinks/flinkssim"
 )
 
-// flinksEnv polls fast so a pending extraction ends within a test.
-var flinksEnv = map[string]string{"FLINKS_POLL_INTERVAL": "100ms"}
+// flinksEnv polls Flinks quickly, so a pending extraction ends within a
+// test; the tests poll the API as quickly while they wait, which the
+// per-user cost budget (tested on its own) would throttle.
+var flinksEnv = map[string]string{"FLINKS_POLL_INTERVAL": "100ms", "FINGRAPH_RATE_PER_SECOND": "0"}
 
 func (s *testServer) flinks() *flinksadapter.Sim { return flinksadapter.SimServer(s.app.Sandbox) }
 
