@@ -37,21 +37,22 @@ func requestID(next http.Handler) http.Handler {
 	})
 }
 
-// statusRecorder remembers the status and size for the access log.
-type statusRecorder struct {
+// StatusRecorder remembers the status and size of a response, for the
+// access log and the tracing middleware.
+type StatusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int
 }
 
-func (s *statusRecorder) WriteHeader(code int) {
+func (s *StatusRecorder) WriteHeader(code int) {
 	if s.status == 0 {
 		s.status = code
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
 
-func (s *statusRecorder) Write(b []byte) (int, error) {
+func (s *StatusRecorder) Write(b []byte) (int, error) {
 	if s.status == 0 {
 		s.status = http.StatusOK
 	}
@@ -60,12 +61,20 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// NewStatusRecorder wraps w.
+func NewStatusRecorder(w http.ResponseWriter) *StatusRecorder {
+	return &StatusRecorder{ResponseWriter: w}
+}
+
+// Status is the status written so far, 0 when none was.
+func (s *StatusRecorder) Status() int { return s.status }
+
 // Unwrap lets http.ResponseController reach the real writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+func (s *StatusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // Flush passes flushes through: Server-Sent Events look for an
 // http.Flusher by type assertion, not through Unwrap.
-func (s *statusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
+func (s *StatusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
 
 // accessLog logs one line per request: method, path without the query
 // string (GET queries and variables may carry personal data), status, size
@@ -75,7 +84,7 @@ func (s *statusRecorder) Flush() { _ = http.NewResponseController(s.ResponseWrit
 func accessLog(logger *slog.Logger, obs Observer, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &StatusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		d := time.Since(start)
 		logger.InfoContext(r.Context(), "http request",

@@ -71,52 +71,20 @@ func (t *Tracing) Middleware(next http.Handler) http.Handler {
 		ctx, span := tracer.Start(r.Context(), "HTTP "+r.Method, trace.WithNewRoot(),
 			trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attribute.String("http.request.method", r.Method)))
 		defer span.End()
-		rec := &statusWriter{ResponseWriter: w}
+		rec := httpapi.NewStatusRecorder(w)
 		r = r.WithContext(ctx)
 		next.ServeHTTP(rec, r)
 		if route := httpapi.Route(r); route != "" {
 			span.SetName("HTTP " + r.Method + " " + route)
 			span.SetAttributes(attribute.String("http.route", route))
 		}
-		status := rec.code()
+		status := rec.Status()
+		if status == 0 {
+			status = http.StatusOK
+		}
 		span.SetAttributes(attribute.Int("http.response.status_code", status))
 		if status >= http.StatusInternalServerError {
 			span.SetStatus(codes.Error, http.StatusText(status))
 		}
 	})
-}
-
-// statusWriter remembers the status code for the span.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the real writer (WebSocket
-// hijacking, deadlines).
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// Flush passes flushes through: Server-Sent Events look for an
-// http.Flusher by type assertion.
-func (s *statusWriter) Flush() { _ = http.NewResponseController(s.ResponseWriter).Flush() }
-
-func (s *statusWriter) code() int {
-	if s.status == 0 {
-		return http.StatusOK
-	}
-	return s.status
 }
