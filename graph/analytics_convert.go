@@ -59,44 +59,43 @@ func transactionTotals(rows []analytics.TransactionTotal) []model.TransactionTot
 	return out
 }
 
-func balanceTotals(rows []store.BalanceTotal) []model.ProductTotal {
-	out := make([]model.ProductTotal, len(rows))
+// mapRows converts every row of a store answer into its GraphQL type.
+func mapRows[T, U any](rows []T, f func(T) U) []U {
+	out := make([]U, len(rows))
 	for i, r := range rows {
-		out[i] = model.ProductTotal{Product: r.Product, Currency: r.Currency, Total: r.Total, Count: int32(r.Count)}
+		out[i] = f(r)
 	}
 	return out
+}
+
+func balanceTotals(rows []store.BalanceTotal) []model.ProductTotal {
+	return mapRows(rows, func(r store.BalanceTotal) model.ProductTotal {
+		return model.ProductTotal{Product: r.Product, Currency: r.Currency, Total: r.Total, Count: int32(r.Count)}
+	})
 }
 
 func netPositions(rows []analytics.NetPosition) []model.CurrencyTotal {
-	out := make([]model.CurrencyTotal, len(rows))
-	for i, r := range rows {
-		out[i] = model.CurrencyTotal{Currency: r.Currency, Cash: r.Cash, Investments: r.Investments, Liabilities: r.Liabilities, Net: r.Net}
-	}
-	return out
+	return mapRows(rows, func(r analytics.NetPosition) model.CurrencyTotal {
+		return model.CurrencyTotal{Currency: r.Currency, Cash: r.Cash, Investments: r.Investments, Liabilities: r.Liabilities, Net: r.Net}
+	})
 }
 
 func exposureTotals(rows []store.ExposureTotal) []model.ExposureTotal {
-	out := make([]model.ExposureTotal, len(rows))
-	for i, r := range rows {
-		out[i] = model.ExposureTotal{Type: investmentType(r.Kind), Currency: r.Currency, Count: int32(r.Count), Total: r.Total}
-	}
-	return out
+	return mapRows(rows, func(r store.ExposureTotal) model.ExposureTotal {
+		return model.ExposureTotal{Type: investmentType(r.Kind), Currency: r.Currency, Count: int32(r.Count), Total: r.Total}
+	})
 }
 
 func credentialsCounts(rows []store.CredentialsCount) []model.CredentialsCount {
-	out := make([]model.CredentialsCount, len(rows))
-	for i, r := range rows {
-		out[i] = model.CredentialsCount{Provider: r.Provider, State: r.State, Count: int32(r.Count)}
-	}
-	return out
+	return mapRows(rows, func(r store.CredentialsCount) model.CredentialsCount {
+		return model.CredentialsCount{Provider: r.Provider, State: r.State, Count: int32(r.Count)}
+	})
 }
 
 func syncFailures(rows []store.SyncFailure) []model.SyncFailureCount {
-	out := make([]model.SyncFailureCount, len(rows))
-	for i, r := range rows {
-		out[i] = model.SyncFailureCount{Provider: r.Provider, Product: r.Product, ErrorCode: r.ErrorCode, Count: int32(r.Count)}
-	}
-	return out
+	return mapRows(rows, func(r store.SyncFailure) model.SyncFailureCount {
+		return model.SyncFailureCount{Provider: r.Provider, Product: r.Product, ErrorCode: r.ErrorCode, Count: int32(r.Count)}
+	})
 }
 
 func userFilter(f *model.UserFilter) store.UserFilter {
