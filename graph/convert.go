@@ -57,7 +57,7 @@ func credentialsStatus(c *models.Credentials, products []finance.ProductState) *
 	st := &model.CredentialsStatus{
 		Pending: c.Pending, Blocked: c.Blocked, ScaRequired: c.SCARequired, ResetRequired: c.ResetRequired,
 		RequiredActions: make([]provider.Action, 0, len(c.RequiredActions)), ConsentExpiresAt: c.ConsentExpiresAt,
-		LastUpdate: c.LastUpdateAt, ProviderCreatedAt: c.ProviderCreatedAt,
+		LastUpdate: c.LastUpdateAt, LastTransactionDate: c.LastTransactionDate, ProviderCreatedAt: c.ProviderCreatedAt,
 		Products: make([]model.ProductStatus, 0, len(products)),
 	}
 	for _, a := range c.RequiredActions {

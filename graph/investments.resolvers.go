@@ -48,6 +48,11 @@ func (r *portfolioResolver) Credentials(ctx context.Context, obj *models.Portfol
 	return r.Finance.Credentials(ctx, obj.CredentialsID)
 }
 
+// CashAccounts is the resolver for the cashAccounts field.
+func (r *portfolioResolver) CashAccounts(ctx context.Context, obj *models.Portfolio) ([]string, error) {
+	return obj.AllCashAccounts(), nil
+}
+
 // Owners is the resolver for the owners field.
 func (r *portfolioResolver) Owners(ctx context.Context, obj *models.Portfolio) ([]string, error) {
 	return nonNil(obj.Owners), nil

@@ -20,7 +20,9 @@ var readsOf = map[string]map[string][]string{
 		"operationDate": {"OperationDate"}, "valueDate": {"ValueDate"},
 		"description": {"Description"}, "category": {"Category"},
 		"cardNumber": {"CardNumber"}, "productDescription": {"ProductDescription"},
-		"transfer": {"Beneficiary", "BeneficiaryIBAN", "Payer", "PayerIBAN"},
+		"transfer":          {"Beneficiary", "BeneficiaryIBAN", "Payer", "PayerIBAN"},
+		"bankTransactionId": {"BankTransactionID"}, "orderId": {"OrderID"},
+		"pairTransactionId": {"PairTransactionID"}, "externalId": {"ExternalID"},
 	},
 	"InvestmentTransaction": {
 		"id": {"ID"}, "investment": {"InvestmentID"}, "isin": {"ISIN"}, "type": {"Type"},
@@ -28,17 +30,20 @@ var readsOf = map[string]map[string][]string{
 		"sharesAfter": {"SharesAfter"}, "unitPrice": {"UnitPrice"}, "netCash": {"NetCash"},
 		"commission": {"Commission"}, "currency": {"Currency"},
 		"operationDate": {"OperationDate"}, "valueDate": {"ValueDate"}, "extra": {"Extra"},
+		"exchangeRate": {"ExchangeRate"}, "bankTransactionId": {"BankTransactionID"}, "orderId": {"OrderID"},
+		"pairTransactionId": {"PairTransactionID"}, "externalId": {"ExternalID"},
 	},
 	"LiabilityTransaction": {
 		"id": {"ID"}, "liability": {"LiabilityID"}, "amount": {"Amount"},
 		"balanceAfter": {"BalanceAfter"}, "currency": {"Currency"}, "description": {"Description"},
 		"operationDate": {"OperationDate"}, "valueDate": {"ValueDate"},
 		"interest": {"Interest"}, "commission": {"Commission"},
+		"balanceCurrency": {"BalanceCurrency"}, "creditAccount": {"CreditAccount"}, "externalId": {"ExternalID"},
 	},
 	"CardTransaction": {
 		"id": {"ID"}, "card": {"CardID"}, "amount": {"Amount"}, "commission": {"Commission"},
 		"currency": {"Currency"}, "shop": {"Shop"}, "category": {"Category"},
-		"operationDate": {"OperationDate"}, "valueDate": {"ValueDate"},
+		"operationDate": {"OperationDate"}, "valueDate": {"ValueDate"}, "externalId": {"ExternalID"},
 	},
 }
 

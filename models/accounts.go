@@ -20,6 +20,7 @@ type Account struct {
 	IsOwner       *bool
 	NumOwners     *int32
 	Owners        StringList
+	ExternalID    *string    // the provider's id derived from the connection's external id
 	SeenAt        *time.Time // the provider's updated_at_timestamp
 	CreatedAt     time.Time  `gorm:"not null"`
 	UpdatedAt     time.Time  `gorm:"not null"`
@@ -48,6 +49,7 @@ type AccountTransaction struct {
 	BankTransactionID  *string
 	OrderID            *string
 	PairTransactionID  *string
+	ExternalID         *string
 	CreatedAt          time.Time `gorm:"not null"`
 	UpdatedAt          time.Time `gorm:"not null"`
 }

@@ -22,6 +22,7 @@ type Card struct {
 	Currency         *string
 	EmissionDate     *Date
 	ExpirationDate   *Date
+	ExternalID       *string
 	SeenAt           *time.Time
 	CreatedAt        time.Time `gorm:"not null"`
 	UpdatedAt        time.Time `gorm:"not null"`
@@ -41,6 +42,7 @@ type CardTransaction struct {
 	Category      *string
 	OperationDate Date `gorm:"not null"`
 	ValueDate     *Date
+	ExternalID    *string
 	CreatedAt     time.Time `gorm:"not null"`
 	UpdatedAt     time.Time `gorm:"not null"`
 }

@@ -60,11 +60,14 @@ type Credentials struct {
 	ResetRequired bool `gorm:"not null"`
 	// RequiredActions are the user flows the provider needs ("sca",
 	// "reset", "reconsent"); SCARequired and ResetRequired mirror two.
-	RequiredActions   StringList `gorm:"not null"`
-	ConsentExpiresAt  *time.Time
-	ProductStatus     JSON // per product {created, errored}, as last reported
-	LastUpdateAt      *time.Time
-	ProviderCreatedAt *time.Time
+	RequiredActions  StringList `gorm:"not null"`
+	ConsentExpiresAt *time.Time
+	ProductStatus    JSON // per product {created, errored}, as last reported
+	LastUpdateAt     *time.Time
+	// LastTransactionDate is the date of the newest transaction the
+	// provider had retrieved at its last extraction.
+	LastTransactionDate *Date
+	ProviderCreatedAt   *time.Time
 
 	CreatedAt time.Time `gorm:"not null"`
 	UpdatedAt time.Time `gorm:"not null"`

@@ -21,9 +21,23 @@ type Portfolio struct {
 	CashAccount       *string         `gorm:"column:ref_account"`
 	CashAccounts      StringList      `gorm:"column:ref_accounts"`
 	Owners            StringList
+	ExternalID        *string
 	SeenAt            *time.Time
 	CreatedAt         time.Time `gorm:"not null"`
 	UpdatedAt         time.Time `gorm:"not null"`
+}
+
+// AllCashAccounts lists every cash account of the portfolio: the
+// provider's list, or the main account alone when the provider sent only
+// that one. Never nil.
+func (p *Portfolio) AllCashAccounts() []string {
+	switch {
+	case len(p.CashAccounts) > 0:
+		return p.CashAccounts
+	case p.CashAccount != nil:
+		return []string{*p.CashAccount}
+	}
+	return []string{}
 }
 
 // Investment is one position. Amount is the number of shares; Balance its
@@ -55,9 +69,15 @@ type Investment struct {
 	InitialDate       *Date
 	ValuationDate     *Date
 	ExpirationDate    *Date
-	SeenAt            *time.Time
-	CreatedAt         time.Time `gorm:"not null"`
-	UpdatedAt         time.Time `gorm:"not null"`
+	// IsNominal: Amount is a nominal value rather than a number of units.
+	IsNominal *bool
+	// Market and OperatingMarket are ISO 10383 MIC codes.
+	Market          *string
+	OperatingMarket *string
+	ExternalID      *string
+	SeenAt          *time.Time
+	CreatedAt       time.Time `gorm:"not null"`
+	UpdatedAt       time.Time `gorm:"not null"`
 }
 
 // InvestmentTransaction is a buy, sell, transfer or other movement of an
@@ -81,9 +101,15 @@ type InvestmentTransaction struct {
 	Currency             string              `gorm:"not null"`
 	OperationDate        Date                `gorm:"not null"`
 	ValueDate            *Date
-	Extra                JSON      // counterpart (*Dest) fields of fund transfers and other details
-	CreatedAt            time.Time `gorm:"not null"`
-	UpdatedAt            time.Time `gorm:"not null"`
+	// ExchangeRate is the exchange rate the provider applied to the movement.
+	ExchangeRate      decimal.NullDecimal `gorm:"serializer:decimal"`
+	BankTransactionID *string
+	OrderID           *string
+	PairTransactionID *string
+	ExternalID        *string
+	Extra             JSON      // counterpart (*Dest) fields of fund transfers and other details
+	CreatedAt         time.Time `gorm:"not null"`
+	UpdatedAt         time.Time `gorm:"not null"`
 }
 
 // The provider-neutral kinds of an investment (Investment.Kind), the

@@ -20,13 +20,19 @@ type Liability struct {
 	AvailableBalance decimal.NullDecimal `gorm:"serializer:decimal"`
 	Currency         string              `gorm:"not null"`
 	InitialCapital   decimal.NullDecimal `gorm:"serializer:decimal"`
-	OpeningDate      *Date
-	ExpirationDate   *Date
-	Periodicity      *string
-	Interest         JSON
-	SeenAt           *time.Time
-	CreatedAt        time.Time `gorm:"not null"`
-	UpdatedAt        time.Time `gorm:"not null"`
+	// InitialCapitalCurrency is the currency of InitialCapital when the
+	// provider states it (it may differ from Currency).
+	InitialCapitalCurrency *string
+	// Limit is the contract maximum of a credit line or confirming line.
+	Limit          decimal.NullDecimal `gorm:"column:credit_limit;serializer:decimal"`
+	OpeningDate    *Date
+	ExpirationDate *Date
+	Periodicity    *string
+	Interest       JSON
+	ExternalID     *string
+	SeenAt         *time.Time
+	CreatedAt      time.Time `gorm:"not null"`
+	UpdatedAt      time.Time `gorm:"not null"`
 }
 
 // LiabilityTransaction is a repayment or drawdown of a liability.
@@ -44,6 +50,12 @@ type LiabilityTransaction struct {
 	ValueDate     *Date
 	Interest      decimal.NullDecimal `gorm:"serializer:decimal"`
 	Commission    decimal.NullDecimal `gorm:"serializer:decimal"`
-	CreatedAt     time.Time           `gorm:"not null"`
-	UpdatedAt     time.Time           `gorm:"not null"`
+	// BalanceCurrency is the currency of BalanceAfter when the provider
+	// states it apart from the amount's.
+	BalanceCurrency *string
+	// CreditAccount is the current account the movement was charged to.
+	CreditAccount *string
+	ExternalID    *string
+	CreatedAt     time.Time `gorm:"not null"`
+	UpdatedAt     time.Time `gorm:"not null"`
 }

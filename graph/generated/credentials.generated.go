@@ -1149,6 +1149,29 @@ func (ec *executionContext) fieldContext_CredentialsStatus_lastUpdate(_ context.
 	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _CredentialsStatus_lastTransactionDate(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CredentialsStatus_lastTransactionDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastTransactionDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CredentialsStatus_lastTransactionDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
 func (ec *executionContext) _CredentialsStatus_providerCreatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2269,6 +2292,11 @@ func (ec *executionContext) _CredentialsStatus(ctx context.Context, sel ast.Sele
 			}
 		case "lastUpdate":
 			out.Values[i] = ec._CredentialsStatus_lastUpdate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastTransactionDate":
+			out.Values[i] = ec._CredentialsStatus_lastTransactionDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}

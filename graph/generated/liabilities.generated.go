@@ -297,6 +297,52 @@ func (ec *executionContext) fieldContext_Liability_initialCapital(_ context.Cont
 	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
+func (ec *executionContext) _Liability_initialCapitalCurrency(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Liability_initialCapitalCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InitialCapitalCurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOCurrencyCode2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Liability_initialCapitalCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+}
+
+func (ec *executionContext) _Liability_limit(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Liability_limit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Limit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.NullDecimal) graphql.Marshaler {
+			return ec.marshalODecimal2githubᚗcomᚋshopspringᚋdecimalᚐNullDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Liability_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
 func (ec *executionContext) _Liability_openingDate(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -387,6 +433,29 @@ func (ec *executionContext) _Liability_interest(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Liability_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type JSON does not have child fields"))
+}
+
+func (ec *executionContext) _Liability_externalId(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Liability_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Liability_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Liability_transactions(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -869,6 +938,75 @@ func (ec *executionContext) fieldContext_LiabilityTransaction_commission(_ conte
 	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
 }
 
+func (ec *executionContext) _LiabilityTransaction_balanceCurrency(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiabilityTransaction_balanceCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BalanceCurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOCurrencyCode2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiabilityTransaction_balanceCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+}
+
+func (ec *executionContext) _LiabilityTransaction_creditAccount(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiabilityTransaction_creditAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreditAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiabilityTransaction_creditAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _LiabilityTransaction_externalId(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiabilityTransaction_externalId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LiabilityTransaction_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _LiabilityTransactionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityTransactionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1168,6 +1306,16 @@ func (ec *executionContext) _Liability(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "initialCapitalCurrency":
+			out.Values[i] = ec._Liability_initialCapitalCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limit":
+			out.Values[i] = ec._Liability_limit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "openingDate":
 			out.Values[i] = ec._Liability_openingDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1185,6 +1333,11 @@ func (ec *executionContext) _Liability(ctx context.Context, sel ast.SelectionSet
 			}
 		case "interest":
 			out.Values[i] = ec._Liability_interest(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._Liability_externalId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -1440,6 +1593,21 @@ func (ec *executionContext) _LiabilityTransaction(ctx context.Context, sel ast.S
 			}
 		case "commission":
 			out.Values[i] = ec._LiabilityTransaction_commission(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "balanceCurrency":
+			out.Values[i] = ec._LiabilityTransaction_balanceCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "creditAccount":
+			out.Values[i] = ec._LiabilityTransaction_creditAccount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "externalId":
+			out.Values[i] = ec._LiabilityTransaction_externalId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

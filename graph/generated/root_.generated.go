@@ -82,6 +82,7 @@ type ComplexityRoot struct {
 		Credentials  func(childComplexity int) int
 		Currency     func(childComplexity int) int
 		Description  func(childComplexity int) int
+		ExternalID   func(childComplexity int) int
 		GlobalID     func(childComplexity int) int
 		IBAN         func(childComplexity int) int
 		IsOwner      func(childComplexity int) int
@@ -107,12 +108,16 @@ type ComplexityRoot struct {
 		Account            func(childComplexity int) int
 		Amount             func(childComplexity int) int
 		BalanceAfter       func(childComplexity int) int
+		BankTransactionID  func(childComplexity int) int
 		CardNumber         func(childComplexity int) int
 		Category           func(childComplexity int) int
 		Currency           func(childComplexity int) int
 		Description        func(childComplexity int) int
+		ExternalID         func(childComplexity int) int
 		GlobalID           func(childComplexity int) int
 		OperationDate      func(childComplexity int) int
+		OrderID            func(childComplexity int) int
+		PairTransactionID  func(childComplexity int) int
 		ProductDescription func(childComplexity int) int
 		Transfer           func(childComplexity int) int
 		ValueDate          func(childComplexity int) int
@@ -147,6 +152,7 @@ type ComplexityRoot struct {
 		Credentials      func(childComplexity int) int
 		EmissionDate     func(childComplexity int) int
 		ExpirationDate   func(childComplexity int) int
+		ExternalID       func(childComplexity int) int
 		GlobalID         func(childComplexity int) int
 		MaskedPan        func(childComplexity int) int
 		PANLast4         func(childComplexity int) int
@@ -173,6 +179,7 @@ type ComplexityRoot struct {
 		Category      func(childComplexity int) int
 		Commission    func(childComplexity int) int
 		Currency      func(childComplexity int) int
+		ExternalID    func(childComplexity int) int
 		GlobalID      func(childComplexity int) int
 		OperationDate func(childComplexity int) int
 		Shop          func(childComplexity int) int
@@ -234,15 +241,16 @@ type ComplexityRoot struct {
 	}
 
 	CredentialsStatus struct {
-		Blocked           func(childComplexity int) int
-		ConsentExpiresAt  func(childComplexity int) int
-		LastUpdate        func(childComplexity int) int
-		Pending           func(childComplexity int) int
-		Products          func(childComplexity int) int
-		ProviderCreatedAt func(childComplexity int) int
-		RequiredActions   func(childComplexity int) int
-		ResetRequired     func(childComplexity int) int
-		ScaRequired       func(childComplexity int) int
+		Blocked             func(childComplexity int) int
+		ConsentExpiresAt    func(childComplexity int) int
+		LastTransactionDate func(childComplexity int) int
+		LastUpdate          func(childComplexity int) int
+		Pending             func(childComplexity int) int
+		Products            func(childComplexity int) int
+		ProviderCreatedAt   func(childComplexity int) int
+		RequiredActions     func(childComplexity int) int
+		ResetRequired       func(childComplexity int) int
+		ScaRequired         func(childComplexity int) int
 	}
 
 	CurrencyTotal struct {
@@ -357,11 +365,15 @@ type ComplexityRoot struct {
 		Cusip             func(childComplexity int) int
 		Detail            func(childComplexity int) int
 		ExpirationDate    func(childComplexity int) int
+		ExternalID        func(childComplexity int) int
 		GlobalID          func(childComplexity int) int
 		ISIN              func(childComplexity int) int
 		InitialDate       func(childComplexity int) int
 		Interest          func(childComplexity int) int
+		IsNominal         func(childComplexity int) int
+		Market            func(childComplexity int) int
 		Name              func(childComplexity int) int
+		OperatingMarket   func(childComplexity int) int
 		Performance       func(childComplexity int) int
 		PerformanceDetail func(childComplexity int) int
 		Portfolio         func(childComplexity int) int
@@ -386,21 +398,26 @@ type ComplexityRoot struct {
 	}
 
 	InvestmentTransaction struct {
-		Amount        func(childComplexity int) int
-		Commission    func(childComplexity int) int
-		Currency      func(childComplexity int) int
-		Description   func(childComplexity int) int
-		Direction     func(childComplexity int) int
-		Extra         func(childComplexity int) int
-		GlobalID      func(childComplexity int) int
-		ISIN          func(childComplexity int) int
-		Investment    func(childComplexity int) int
-		NetCash       func(childComplexity int) int
-		OperationDate func(childComplexity int) int
-		SharesAfter   func(childComplexity int) int
-		Type          func(childComplexity int) int
-		UnitPrice     func(childComplexity int) int
-		ValueDate     func(childComplexity int) int
+		Amount            func(childComplexity int) int
+		BankTransactionID func(childComplexity int) int
+		Commission        func(childComplexity int) int
+		Currency          func(childComplexity int) int
+		Description       func(childComplexity int) int
+		Direction         func(childComplexity int) int
+		ExchangeRate      func(childComplexity int) int
+		ExternalID        func(childComplexity int) int
+		Extra             func(childComplexity int) int
+		GlobalID          func(childComplexity int) int
+		ISIN              func(childComplexity int) int
+		Investment        func(childComplexity int) int
+		NetCash           func(childComplexity int) int
+		OperationDate     func(childComplexity int) int
+		OrderID           func(childComplexity int) int
+		PairTransactionID func(childComplexity int) int
+		SharesAfter       func(childComplexity int) int
+		Type              func(childComplexity int) int
+		UnitPrice         func(childComplexity int) int
+		ValueDate         func(childComplexity int) int
 	}
 
 	InvestmentTransactionConnection struct {
@@ -417,20 +434,23 @@ type ComplexityRoot struct {
 	}
 
 	Liability struct {
-		AvailableBalance func(childComplexity int) int
-		Balance          func(childComplexity int) int
-		ContractNumber   func(childComplexity int) int
-		Credentials      func(childComplexity int) int
-		Currency         func(childComplexity int) int
-		ExpirationDate   func(childComplexity int) int
-		GlobalID         func(childComplexity int) int
-		InitialCapital   func(childComplexity int) int
-		Interest         func(childComplexity int) int
-		Name             func(childComplexity int) int
-		OpeningDate      func(childComplexity int) int
-		Periodicity      func(childComplexity int) int
-		Transactions     func(childComplexity int, filter *model.TransactionFilter, first *int32, after *string, last *int32, before *string) int
-		Type             func(childComplexity int) int
+		AvailableBalance       func(childComplexity int) int
+		Balance                func(childComplexity int) int
+		ContractNumber         func(childComplexity int) int
+		Credentials            func(childComplexity int) int
+		Currency               func(childComplexity int) int
+		ExpirationDate         func(childComplexity int) int
+		ExternalID             func(childComplexity int) int
+		GlobalID               func(childComplexity int) int
+		InitialCapital         func(childComplexity int) int
+		InitialCapitalCurrency func(childComplexity int) int
+		Interest               func(childComplexity int) int
+		Limit                  func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		OpeningDate            func(childComplexity int) int
+		Periodicity            func(childComplexity int) int
+		Transactions           func(childComplexity int, filter *model.TransactionFilter, first *int32, after *string, last *int32, before *string) int
+		Type                   func(childComplexity int) int
 	}
 
 	LiabilityConnection struct {
@@ -447,16 +467,19 @@ type ComplexityRoot struct {
 	}
 
 	LiabilityTransaction struct {
-		Amount        func(childComplexity int) int
-		BalanceAfter  func(childComplexity int) int
-		Commission    func(childComplexity int) int
-		Currency      func(childComplexity int) int
-		Description   func(childComplexity int) int
-		GlobalID      func(childComplexity int) int
-		Interest      func(childComplexity int) int
-		Liability     func(childComplexity int) int
-		OperationDate func(childComplexity int) int
-		ValueDate     func(childComplexity int) int
+		Amount          func(childComplexity int) int
+		BalanceAfter    func(childComplexity int) int
+		BalanceCurrency func(childComplexity int) int
+		Commission      func(childComplexity int) int
+		CreditAccount   func(childComplexity int) int
+		Currency        func(childComplexity int) int
+		Description     func(childComplexity int) int
+		ExternalID      func(childComplexity int) int
+		GlobalID        func(childComplexity int) int
+		Interest        func(childComplexity int) int
+		Liability       func(childComplexity int) int
+		OperationDate   func(childComplexity int) int
+		ValueDate       func(childComplexity int) int
 	}
 
 	LiabilityTransactionConnection struct {
@@ -557,13 +580,16 @@ type ComplexityRoot struct {
 	Portfolio struct {
 		Balance           func(childComplexity int) int
 		CashAccount       func(childComplexity int) int
+		CashAccounts      func(childComplexity int) int
 		Credentials       func(childComplexity int) int
 		Currency          func(childComplexity int) int
+		ExternalID        func(childComplexity int) int
 		GlobalID          func(childComplexity int) int
 		Investments       func(childComplexity int, first *int32, after *string, last *int32, before *string) int
 		Name              func(childComplexity int) int
 		Owners            func(childComplexity int) int
 		SecuritiesAccount func(childComplexity int) int
+		TaxType           func(childComplexity int) int
 		Type              func(childComplexity int) int
 	}
 
@@ -851,6 +877,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Account.Description(childComplexity), true
+	case "Account.externalId":
+		if e.ComplexityRoot.Account.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Account.ExternalID(childComplexity), true
 	case "Account.id":
 		if e.ComplexityRoot.Account.GlobalID == nil {
 			break
@@ -955,6 +987,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountTransaction.BalanceAfter(childComplexity), true
+	case "AccountTransaction.bankTransactionId":
+		if e.ComplexityRoot.AccountTransaction.BankTransactionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountTransaction.BankTransactionID(childComplexity), true
 	case "AccountTransaction.cardNumber":
 		if e.ComplexityRoot.AccountTransaction.CardNumber == nil {
 			break
@@ -979,6 +1017,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountTransaction.Description(childComplexity), true
+	case "AccountTransaction.externalId":
+		if e.ComplexityRoot.AccountTransaction.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountTransaction.ExternalID(childComplexity), true
 	case "AccountTransaction.id":
 		if e.ComplexityRoot.AccountTransaction.GlobalID == nil {
 			break
@@ -991,6 +1035,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountTransaction.OperationDate(childComplexity), true
+	case "AccountTransaction.orderId":
+		if e.ComplexityRoot.AccountTransaction.OrderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountTransaction.OrderID(childComplexity), true
+	case "AccountTransaction.pairTransactionId":
+		if e.ComplexityRoot.AccountTransaction.PairTransactionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountTransaction.PairTransactionID(childComplexity), true
 	case "AccountTransaction.productDescription":
 		if e.ComplexityRoot.AccountTransaction.ProductDescription == nil {
 			break
@@ -1157,6 +1213,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Card.ExpirationDate(childComplexity), true
+	case "Card.externalId":
+		if e.ComplexityRoot.Card.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Card.ExternalID(childComplexity), true
 	case "Card.id":
 		if e.ComplexityRoot.Card.GlobalID == nil {
 			break
@@ -1267,6 +1329,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CardTransaction.Currency(childComplexity), true
+	case "CardTransaction.externalId":
+		if e.ComplexityRoot.CardTransaction.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardTransaction.ExternalID(childComplexity), true
 	case "CardTransaction.id":
 		if e.ComplexityRoot.CardTransaction.GlobalID == nil {
 			break
@@ -1539,6 +1607,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CredentialsStatus.ConsentExpiresAt(childComplexity), true
+	case "CredentialsStatus.lastTransactionDate":
+		if e.ComplexityRoot.CredentialsStatus.LastTransactionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialsStatus.LastTransactionDate(childComplexity), true
 	case "CredentialsStatus.lastUpdate":
 		if e.ComplexityRoot.CredentialsStatus.LastUpdate == nil {
 			break
@@ -1993,6 +2067,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.ExpirationDate(childComplexity), true
+	case "Investment.externalId":
+		if e.ComplexityRoot.Investment.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.ExternalID(childComplexity), true
 	case "Investment.id":
 		if e.ComplexityRoot.Investment.GlobalID == nil {
 			break
@@ -2017,12 +2097,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.Interest(childComplexity), true
+	case "Investment.isNominal":
+		if e.ComplexityRoot.Investment.IsNominal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.IsNominal(childComplexity), true
+	case "Investment.market":
+		if e.ComplexityRoot.Investment.Market == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.Market(childComplexity), true
 	case "Investment.name":
 		if e.ComplexityRoot.Investment.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Investment.Name(childComplexity), true
+	case "Investment.operatingMarket":
+		if e.ComplexityRoot.Investment.OperatingMarket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.OperatingMarket(childComplexity), true
 	case "Investment.performance":
 		if e.ComplexityRoot.Investment.Performance == nil {
 			break
@@ -2127,6 +2225,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvestmentTransaction.Amount(childComplexity), true
+	case "InvestmentTransaction.bankTransactionId":
+		if e.ComplexityRoot.InvestmentTransaction.BankTransactionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentTransaction.BankTransactionID(childComplexity), true
 	case "InvestmentTransaction.commission":
 		if e.ComplexityRoot.InvestmentTransaction.Commission == nil {
 			break
@@ -2151,6 +2255,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvestmentTransaction.Direction(childComplexity), true
+	case "InvestmentTransaction.exchangeRate":
+		if e.ComplexityRoot.InvestmentTransaction.ExchangeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentTransaction.ExchangeRate(childComplexity), true
+	case "InvestmentTransaction.externalId":
+		if e.ComplexityRoot.InvestmentTransaction.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentTransaction.ExternalID(childComplexity), true
 	case "InvestmentTransaction.extra":
 		if e.ComplexityRoot.InvestmentTransaction.Extra == nil {
 			break
@@ -2187,6 +2303,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvestmentTransaction.OperationDate(childComplexity), true
+	case "InvestmentTransaction.orderId":
+		if e.ComplexityRoot.InvestmentTransaction.OrderID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentTransaction.OrderID(childComplexity), true
+	case "InvestmentTransaction.pairTransactionId":
+		if e.ComplexityRoot.InvestmentTransaction.PairTransactionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentTransaction.PairTransactionID(childComplexity), true
 	case "InvestmentTransaction.sharesAfter":
 		if e.ComplexityRoot.InvestmentTransaction.SharesAfter == nil {
 			break
@@ -2292,6 +2420,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Liability.ExpirationDate(childComplexity), true
+	case "Liability.externalId":
+		if e.ComplexityRoot.Liability.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Liability.ExternalID(childComplexity), true
 	case "Liability.id":
 		if e.ComplexityRoot.Liability.GlobalID == nil {
 			break
@@ -2304,12 +2438,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Liability.InitialCapital(childComplexity), true
+	case "Liability.initialCapitalCurrency":
+		if e.ComplexityRoot.Liability.InitialCapitalCurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Liability.InitialCapitalCurrency(childComplexity), true
 	case "Liability.interest":
 		if e.ComplexityRoot.Liability.Interest == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Liability.Interest(childComplexity), true
+	case "Liability.limit":
+		if e.ComplexityRoot.Liability.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Liability.Limit(childComplexity), true
 	case "Liability.name":
 		if e.ComplexityRoot.Liability.Name == nil {
 			break
@@ -2402,12 +2548,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LiabilityTransaction.BalanceAfter(childComplexity), true
+	case "LiabilityTransaction.balanceCurrency":
+		if e.ComplexityRoot.LiabilityTransaction.BalanceCurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiabilityTransaction.BalanceCurrency(childComplexity), true
 	case "LiabilityTransaction.commission":
 		if e.ComplexityRoot.LiabilityTransaction.Commission == nil {
 			break
 		}
 
 		return e.ComplexityRoot.LiabilityTransaction.Commission(childComplexity), true
+	case "LiabilityTransaction.creditAccount":
+		if e.ComplexityRoot.LiabilityTransaction.CreditAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiabilityTransaction.CreditAccount(childComplexity), true
 	case "LiabilityTransaction.currency":
 		if e.ComplexityRoot.LiabilityTransaction.Currency == nil {
 			break
@@ -2420,6 +2578,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LiabilityTransaction.Description(childComplexity), true
+	case "LiabilityTransaction.externalId":
+		if e.ComplexityRoot.LiabilityTransaction.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiabilityTransaction.ExternalID(childComplexity), true
 	case "LiabilityTransaction.id":
 		if e.ComplexityRoot.LiabilityTransaction.GlobalID == nil {
 			break
@@ -2889,6 +3053,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Portfolio.CashAccount(childComplexity), true
+	case "Portfolio.cashAccounts":
+		if e.ComplexityRoot.Portfolio.CashAccounts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portfolio.CashAccounts(childComplexity), true
 	case "Portfolio.credentials":
 		if e.ComplexityRoot.Portfolio.Credentials == nil {
 			break
@@ -2901,6 +3071,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Portfolio.Currency(childComplexity), true
+	case "Portfolio.externalId":
+		if e.ComplexityRoot.Portfolio.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portfolio.ExternalID(childComplexity), true
 	case "Portfolio.id":
 		if e.ComplexityRoot.Portfolio.GlobalID == nil {
 			break
@@ -2936,6 +3112,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Portfolio.SecuritiesAccount(childComplexity), true
+	case "Portfolio.taxType":
+		if e.ComplexityRoot.Portfolio.TaxType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Portfolio.TaxType(childComplexity), true
 	case "Portfolio.type":
 		if e.ComplexityRoot.Portfolio.Type == nil {
 			break
@@ -3737,6 +3919,11 @@ type Account implements Node {
   "How many holders have the owner (Titular) role."
   numOwners: Int
   owners: [String!]!
+  """
+  The provider's id of this object derived from the connection's external
+  id (the id the integrator gave when linking), when the connection has one.
+  """
+  externalId: String
   "Movements on the account, newest first."
   transactions(filter: TransactionFilter, first: Int, after: String, last: Int, before: String): AccountTransactionConnection!
 }
@@ -3762,6 +3949,17 @@ type AccountTransaction implements Node {
   productDescription: String
   "Transfer parties, for transfers."
   transfer: Transfer
+  "The institution's id of the movement."
+  bankTransactionId: String
+  "The institution's id of the order the movement belongs to."
+  orderId: String
+  "The institution's id of the paired movement (the other leg of a transfer or a reversal)."
+  pairTransactionId: String
+  """
+  The provider's id of this object derived from the connection's external
+  id (the id the integrator gave when linking), when the connection has one.
+  """
+  externalId: String
 }
 
 "The parties of a transfer."
@@ -4083,6 +4281,11 @@ type Card implements Node {
   availableBalance: Decimal
   emissionDate: Date
   expirationDate: Date
+  """
+  The provider's id of this object derived from the connection's external
+  id (the id the integrator gave when linking), when the connection has one.
+  """
+  externalId: String
   transactions(filter: TransactionFilter, first: Int, after: String, last: Int, before: String): CardTransactionConnection!
 }
 
@@ -4098,6 +4301,11 @@ type CardTransaction implements Node {
   category: String
   operationDate: Date!
   valueDate: Date
+  """
+  The provider's id of this object derived from the connection's external
+  id (the id the integrator gave when linking), when the connection has one.
+  """
+  externalId: String
 }
 
 type CardConnection {
@@ -4216,6 +4424,8 @@ type CredentialsStatus {
   resetRequired: Boolean! @deprecated(reason: "Use requiredActions (RESET).")
   "When the provider last finished an extraction."
   lastUpdate: DateTime
+  "The date of the newest transaction the provider's last extraction retrieved."
+  lastTransactionDate: Date
   "When the provider created the credentials."
   providerCreatedAt: DateTime
   "Per-product extraction and cache state."
@@ -4420,7 +4630,16 @@ type Portfolio implements Node {
   securitiesAccount: String
   "IBAN of the main cash account."
   cashAccount: String
+  "Every cash account the portfolio settles in (IBANs), the main one included."
+  cashAccounts: [String!]!
+  "The portfolio's tax regime, as the provider names it."
+  taxType: String
   owners: [String!]!
+  """
+  The provider's id of this object derived from the connection's external
+  id (the id the integrator gave when linking), when the connection has one.
+  """
+  externalId: String
   investments(first: Int, after: String, last: Int, before: String): InvestmentConnection!
 }
 
@@ -4464,8 +4683,14 @@ type Investment implements Node {
   isin: String
   cusip: String
   symbol: String
-  "Number of shares or units."
+  "Number of shares or units; a nominal value when isNominal is true."
   amount: Decimal!
+  "True when amount is a nominal value rather than a number of units."
+  isNominal: Boolean
+  "The market the investment is listed on (ISO 10383 MIC)."
+  market: String
+  "The operating market of that listing (ISO 10383 operating MIC)."
+  operatingMarket: String
   "Valuation in the investment's currency."
   balance: Decimal!
   currency: CurrencyCode!
@@ -4485,6 +4710,11 @@ type Investment implements Node {
   valuationDate: Date
   "Maturity, for fixed income."
   expirationDate: Date
+  """
+  The provider's id of this object derived from the connection's external
+  id (the id the integrator gave when linking), when the connection has one.
+  """
+  externalId: String
   transactions(filter: TransactionFilter, first: Int, after: String, last: Int, before: String): InvestmentTransactionConnection!
 }
 
@@ -4509,6 +4739,19 @@ type InvestmentTransaction implements Node {
   currency: CurrencyCode!
   operationDate: Date!
   valueDate: Date
+  "The exchange rate applied to the movement, with the provider's scale."
+  exchangeRate: Decimal
+  "The institution's id of the movement."
+  bankTransactionId: String
+  "The institution's id of the order the movement belongs to."
+  orderId: String
+  "The institution's id of the paired movement (the other leg of a transfer)."
+  pairTransactionId: String
+  """
+  The provider's id of this object derived from the connection's external
+  id (the id the integrator gave when linking), when the connection has one.
+  """
+  externalId: String
   "Counterpart fields of fund transfers and other provider details."
   extra: JSON
 }
@@ -4587,12 +4830,21 @@ type Liability implements Node {
   availableBalance: Decimal
   currency: CurrencyCode!
   initialCapital: Decimal
+  "The currency of initialCapital, when the provider states it apart."
+  initialCapitalCurrency: CurrencyCode
+  "The contract maximum of a credit or confirming line."
+  limit: Decimal
   openingDate: Date
   expirationDate: Date
   "Payment periodicity (monthly, quarterly, ...)."
   periodicity: String
   "Interest information (rate, benchmark, spread)."
   interest: JSON
+  """
+  The provider's id of this object derived from the connection's external
+  id (the id the integrator gave when linking), when the connection has one.
+  """
+  externalId: String
   transactions(filter: TransactionFilter, first: Int, after: String, last: Int, before: String): LiabilityTransactionConnection!
 }
 
@@ -4609,6 +4861,15 @@ type LiabilityTransaction implements Node {
   valueDate: Date
   interest: Decimal
   commission: Decimal
+  "The currency of balanceAfter, when the provider states it apart."
+  balanceCurrency: CurrencyCode
+  "The current account the movement was charged to."
+  creditAccount: String
+  """
+  The provider's id of this object derived from the connection's external
+  id (the id the integrator gave when linking), when the connection has one.
+  """
+  externalId: String
 }
 
 type LiabilityConnection {
@@ -5199,6 +5460,8 @@ func (ec *executionContext) childFields_Account(ctx context.Context, field graph
 		return ec.fieldContext_Account_numOwners(ctx, field)
 	case "owners":
 		return ec.fieldContext_Account_owners(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Account_externalId(ctx, field)
 	case "transactions":
 		return ec.fieldContext_Account_transactions(ctx, field)
 	}
@@ -5257,6 +5520,14 @@ func (ec *executionContext) childFields_AccountTransaction(ctx context.Context, 
 		return ec.fieldContext_AccountTransaction_productDescription(ctx, field)
 	case "transfer":
 		return ec.fieldContext_AccountTransaction_transfer(ctx, field)
+	case "bankTransactionId":
+		return ec.fieldContext_AccountTransaction_bankTransactionId(ctx, field)
+	case "orderId":
+		return ec.fieldContext_AccountTransaction_orderId(ctx, field)
+	case "pairTransactionId":
+		return ec.fieldContext_AccountTransaction_pairTransactionId(ctx, field)
+	case "externalId":
+		return ec.fieldContext_AccountTransaction_externalId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountTransaction", field.Name)
 }
@@ -5327,6 +5598,8 @@ func (ec *executionContext) childFields_Card(ctx context.Context, field graphql.
 		return ec.fieldContext_Card_emissionDate(ctx, field)
 	case "expirationDate":
 		return ec.fieldContext_Card_expirationDate(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Card_externalId(ctx, field)
 	case "transactions":
 		return ec.fieldContext_Card_transactions(ctx, field)
 	}
@@ -5379,6 +5652,8 @@ func (ec *executionContext) childFields_CardTransaction(ctx context.Context, fie
 		return ec.fieldContext_CardTransaction_operationDate(ctx, field)
 	case "valueDate":
 		return ec.fieldContext_CardTransaction_valueDate(ctx, field)
+	case "externalId":
+		return ec.fieldContext_CardTransaction_externalId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CardTransaction", field.Name)
 }
@@ -5507,6 +5782,8 @@ func (ec *executionContext) childFields_CredentialsStatus(ctx context.Context, f
 		return ec.fieldContext_CredentialsStatus_resetRequired(ctx, field)
 	case "lastUpdate":
 		return ec.fieldContext_CredentialsStatus_lastUpdate(ctx, field)
+	case "lastTransactionDate":
+		return ec.fieldContext_CredentialsStatus_lastTransactionDate(ctx, field)
 	case "providerCreatedAt":
 		return ec.fieldContext_CredentialsStatus_providerCreatedAt(ctx, field)
 	case "products":
@@ -5741,6 +6018,12 @@ func (ec *executionContext) childFields_Investment(ctx context.Context, field gr
 		return ec.fieldContext_Investment_symbol(ctx, field)
 	case "amount":
 		return ec.fieldContext_Investment_amount(ctx, field)
+	case "isNominal":
+		return ec.fieldContext_Investment_isNominal(ctx, field)
+	case "market":
+		return ec.fieldContext_Investment_market(ctx, field)
+	case "operatingMarket":
+		return ec.fieldContext_Investment_operatingMarket(ctx, field)
 	case "balance":
 		return ec.fieldContext_Investment_balance(ctx, field)
 	case "currency":
@@ -5763,6 +6046,8 @@ func (ec *executionContext) childFields_Investment(ctx context.Context, field gr
 		return ec.fieldContext_Investment_valuationDate(ctx, field)
 	case "expirationDate":
 		return ec.fieldContext_Investment_expirationDate(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Investment_externalId(ctx, field)
 	case "transactions":
 		return ec.fieldContext_Investment_transactions(ctx, field)
 	}
@@ -5825,6 +6110,16 @@ func (ec *executionContext) childFields_InvestmentTransaction(ctx context.Contex
 		return ec.fieldContext_InvestmentTransaction_operationDate(ctx, field)
 	case "valueDate":
 		return ec.fieldContext_InvestmentTransaction_valueDate(ctx, field)
+	case "exchangeRate":
+		return ec.fieldContext_InvestmentTransaction_exchangeRate(ctx, field)
+	case "bankTransactionId":
+		return ec.fieldContext_InvestmentTransaction_bankTransactionId(ctx, field)
+	case "orderId":
+		return ec.fieldContext_InvestmentTransaction_orderId(ctx, field)
+	case "pairTransactionId":
+		return ec.fieldContext_InvestmentTransaction_pairTransactionId(ctx, field)
+	case "externalId":
+		return ec.fieldContext_InvestmentTransaction_externalId(ctx, field)
 	case "extra":
 		return ec.fieldContext_InvestmentTransaction_extra(ctx, field)
 	}
@@ -5877,6 +6172,10 @@ func (ec *executionContext) childFields_Liability(ctx context.Context, field gra
 		return ec.fieldContext_Liability_currency(ctx, field)
 	case "initialCapital":
 		return ec.fieldContext_Liability_initialCapital(ctx, field)
+	case "initialCapitalCurrency":
+		return ec.fieldContext_Liability_initialCapitalCurrency(ctx, field)
+	case "limit":
+		return ec.fieldContext_Liability_limit(ctx, field)
 	case "openingDate":
 		return ec.fieldContext_Liability_openingDate(ctx, field)
 	case "expirationDate":
@@ -5885,6 +6184,8 @@ func (ec *executionContext) childFields_Liability(ctx context.Context, field gra
 		return ec.fieldContext_Liability_periodicity(ctx, field)
 	case "interest":
 		return ec.fieldContext_Liability_interest(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Liability_externalId(ctx, field)
 	case "transactions":
 		return ec.fieldContext_Liability_transactions(ctx, field)
 	}
@@ -5939,6 +6240,12 @@ func (ec *executionContext) childFields_LiabilityTransaction(ctx context.Context
 		return ec.fieldContext_LiabilityTransaction_interest(ctx, field)
 	case "commission":
 		return ec.fieldContext_LiabilityTransaction_commission(ctx, field)
+	case "balanceCurrency":
+		return ec.fieldContext_LiabilityTransaction_balanceCurrency(ctx, field)
+	case "creditAccount":
+		return ec.fieldContext_LiabilityTransaction_creditAccount(ctx, field)
+	case "externalId":
+		return ec.fieldContext_LiabilityTransaction_externalId(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LiabilityTransaction", field.Name)
 }
@@ -6119,8 +6426,14 @@ func (ec *executionContext) childFields_Portfolio(ctx context.Context, field gra
 		return ec.fieldContext_Portfolio_securitiesAccount(ctx, field)
 	case "cashAccount":
 		return ec.fieldContext_Portfolio_cashAccount(ctx, field)
+	case "cashAccounts":
+		return ec.fieldContext_Portfolio_cashAccounts(ctx, field)
+	case "taxType":
+		return ec.fieldContext_Portfolio_taxType(ctx, field)
 	case "owners":
 		return ec.fieldContext_Portfolio_owners(ctx, field)
+	case "externalId":
+		return ec.fieldContext_Portfolio_externalId(ctx, field)
 	case "investments":
 		return ec.fieldContext_Portfolio_investments(ctx, field)
 	}

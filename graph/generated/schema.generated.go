@@ -2203,6 +2203,24 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋfingraphᚋfingra
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOCurrencyCode2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalars.UnmarshalCurrencyCode(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCurrencyCode2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalars.MarshalCurrencyCode(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐDate(ctx context.Context, v any) (*models.Date, error) {
 	if v == nil {
 		return nil, nil

@@ -187,6 +187,8 @@ type CredentialsStatus struct {
 	ResetRequired bool `json:"resetRequired"`
 	// When the provider last finished an extraction.
 	LastUpdate *time.Time `json:"lastUpdate,omitempty"`
+	// The date of the newest transaction the provider's last extraction retrieved.
+	LastTransactionDate *models.Date `json:"lastTransactionDate,omitempty"`
 	// When the provider created the credentials.
 	ProviderCreatedAt *time.Time `json:"providerCreatedAt,omitempty"`
 	// Per-product extraction and cache state.

@@ -96,6 +96,7 @@ func applyStatus(c *models.Credentials, st *provider.Status) error {
 	}
 	c.SCARequired, c.ResetRequired = st.Needs(provider.ActionSCA), st.Needs(provider.ActionReset)
 	c.LastUpdateAt, c.ProviderCreatedAt = st.LastUpdateAt, st.ProviderCreatedAt
+	c.LastTransactionDate = st.LastTransactionDate
 	c.ConsentExpiresAt = st.ConsentExpiresAt
 	c.ProductStatus = nil
 	if len(st.Products) > 0 {

@@ -110,6 +110,9 @@ type Status struct {
 	Products map[models.Product]models.ProductFlags
 	// LastUpdateAt is when the last extraction finished, if any.
 	LastUpdateAt *time.Time
+	// LastTransactionDate is the date of the newest transaction the last
+	// extraction retrieved, if the provider says.
+	LastTransactionDate *models.Date
 	// ProviderCreatedAt is when the provider created the credentials.
 	ProviderCreatedAt *time.Time
 	// ConsentExpiresAt is when the user's consent lapses, if it does.

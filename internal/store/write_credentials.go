@@ -49,13 +49,14 @@ func (s *Store) CredentialsByProviderRef(ctx context.Context, p models.Provider,
 // credentialsStatusColumns are the columns UpdateCredentialsStatus writes.
 var credentialsStatusColumns = []string{
 	"entity_id", "entity_name", "pending", "blocked", "sca_required", "reset_required", "required_actions", "consent_expires_at",
-	"product_status", "last_update_at", "provider_created_at", "updated_at",
+	"product_status", "last_update_at", "last_transaction_date", "provider_created_at", "updated_at",
 }
 
 // UpdateCredentialsStatus writes the provider-reported state of c
 // (institution, pending, blocked, required actions, consent expiry,
-// per-product flags, last update, provider creation time) and c.UpdatedAt,
-// and the institution copied into its transaction rollups.
+// per-product flags, last update and last transaction date, provider
+// creation time) and c.UpdatedAt, and the institution copied into its
+// transaction rollups.
 func (s *Store) UpdateCredentialsStatus(ctx context.Context, c *models.Credentials) error {
 	res := s.db.WithContext(ctx).Model(&models.Credentials{}).Where("id = ?", c.ID).
 		Select(credentialsStatusColumns).Updates(c)

@@ -19,13 +19,14 @@ import (
 
 func mapStatus(st *flanks.CredentialsStatus) *provider.Status {
 	return &provider.Status{
-		EntityID:          st.Name,
-		Pending:           st.Pending,
-		Blocked:           st.Blocked,
-		Actions:           actions(st),
-		Products:          productFlags(st.Created, st.Errored),
-		LastUpdateAt:      lastUpdate(st),
-		ProviderCreatedAt: optTime(st.CreatedAt),
+		EntityID:            st.Name,
+		Pending:             st.Pending,
+		Blocked:             st.Blocked,
+		Actions:             actions(st),
+		Products:            productFlags(st.Created, st.Errored),
+		LastUpdateAt:        lastUpdate(st),
+		LastTransactionDate: optDate(st.LastTransactionDate),
+		ProviderCreatedAt:   optTime(st.CreatedAt),
 	}
 }
 
@@ -85,7 +86,8 @@ func mapAccount(a *flanks.Account) models.Account {
 	return models.Account{
 		ProviderID: a.ID, IBAN: optString(a.IBAN), Alias: optString(a.Alias),
 		Description: optString(a.Description), Balance: a.Balance, Currency: a.Currency,
-		IsOwner: a.IsOwner, NumOwners: &n, Owners: ownerNames(a.Owners), SeenAt: optTime(a.UpdatedAt),
+		IsOwner: a.IsOwner, NumOwners: &n, Owners: ownerNames(a.Owners), ExternalID: optString(a.ExternalID),
+		SeenAt: optTime(a.UpdatedAt),
 	}
 }
 
@@ -99,7 +101,7 @@ func mapAccountTxn(t *flanks.AccountTransaction) provider.Linked[models.AccountT
 		CardNumber:         optString(provider.Last4(t.CardNumber)),
 		ProductDescription: optString(provider.ScrubPAN(t.ProductDescription)),
 		BankTransactionID:  optString(t.TransactionID), OrderID: optString(t.OrderID),
-		PairTransactionID: optString(t.PairTransactionID),
+		PairTransactionID: optString(t.PairTransactionID), ExternalID: optString(t.ExternalID),
 	}
 	if tr := t.Transfer; tr != nil {
 		row.Beneficiary, row.BeneficiaryIBAN = optString(tr.Beneficiary), optString(tr.IBANBeneficiary)
@@ -113,7 +115,7 @@ func mapCard(c *flanks.Card) models.Card {
 		ProviderID: c.ID, Product: optString(c.Product), ContractNumber: optString(c.ContractNumber),
 		PANLast4: provider.Last4(c.PAN), CardType: optString(c.CardType), AvailableBalance: c.AvailableBalance,
 		EmissionDate: optDate(c.EmissionDate), ExpirationDate: optDate(c.ExpirationDate),
-		SeenAt: optTime(c.UpdatedAt),
+		ExternalID: optString(c.ExternalID), SeenAt: optTime(c.UpdatedAt),
 	}
 }
 
@@ -122,6 +124,7 @@ func mapCardTxn(t *flanks.CardTransaction) provider.Linked[models.CardTransactio
 		ProviderID: t.ID, Amount: t.Amount, Commission: t.Commission, Currency: t.Currency,
 		Shop: optString(provider.ScrubPAN(t.Shop)), Category: optString(t.Category),
 		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
+		ExternalID: optString(t.ExternalID),
 	}}
 }
 
@@ -129,9 +132,10 @@ func mapLiability(l *flanks.Liability) models.Liability {
 	row := models.Liability{
 		ProviderID: l.ID, Name: l.Name, Type: optString(l.Type), ContractNumber: optString(l.ContractNumber),
 		Balance: l.Balance, AvailableBalance: l.AvailableBalance, Currency: l.Currency,
-		InitialCapital: l.InitialCapital, OpeningDate: optDate(l.OpeningDate),
+		InitialCapital: l.InitialCapital, InitialCapitalCurrency: optString(l.InitialCapitalCurrency),
+		Limit: l.Limit, OpeningDate: optDate(l.OpeningDate),
 		ExpirationDate: optDate(l.ExpirationDate), Periodicity: optString(l.Periodicity),
-		SeenAt: optTime(l.UpdatedAt),
+		ExternalID: optString(l.ExternalID), SeenAt: optTime(l.UpdatedAt),
 	}
 	if in := l.Interest; in != nil {
 		row.Interest = jsonDoc(map[string]any{"benchmark": optString(in.Benchmark),
@@ -145,7 +149,8 @@ func mapLiabilityTxn(t *flanks.LiabilityTransaction) provider.Linked[models.Liab
 		ProviderID: t.ID, Amount: t.Amount, BalanceAfter: t.Balance,
 		Currency: cmp.Or(t.CurrencyAmount, t.CurrencyBalance), Description: provider.ScrubPAN(t.Description),
 		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
-		Interest: t.Interest, Commission: t.Commission,
+		Interest: t.Interest, Commission: t.Commission, BalanceCurrency: optString(t.CurrencyBalance),
+		CreditAccount: optString(t.CreditAccount), ExternalID: optString(t.ExternalID),
 	}}
 }
 

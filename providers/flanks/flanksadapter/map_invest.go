@@ -16,7 +16,8 @@ func mapPortfolio(p *flanks.Portfolio) models.Portfolio {
 	row := models.Portfolio{
 		ProviderID: p.ID, Name: p.Name, Type: optString(p.Type), TaxType: optString(p.TaxType),
 		Currency: p.Currency, Balance: orZero(p.Balance), SecuritiesAccount: optString(p.RefValores),
-		CashAccount: optString(p.RefAccount), Owners: ownerNames(p.Owners), SeenAt: optTime(p.UpdatedAt),
+		CashAccount: optString(p.RefAccount), Owners: ownerNames(p.Owners), ExternalID: optString(p.ExternalID),
+		SeenAt: optTime(p.UpdatedAt),
 	}
 	if len(p.RefAccounts) > 0 {
 		row.CashAccounts = models.StringList(p.RefAccounts)
@@ -35,7 +36,9 @@ func mapInvestment(i *flanks.Investment) provider.Linked[models.Investment] {
 		PerformanceDetail: performanceDoc(i.PerformanceDetail), Analytics: analyticsDoc(i.Analytics),
 		Interest: interestDoc(i.Interest), Detail: rawDoc(i.Detail),
 		InitialDate: optDate(i.InitialDate), ValuationDate: optDate(i.ValuationDate),
-		ExpirationDate: optDate(i.ExpirationDate), SeenAt: optTime(i.UpdatedAt),
+		ExpirationDate: optDate(i.ExpirationDate), IsNominal: i.IsNominal, Market: optString(i.Market),
+		OperatingMarket: optString(i.OperatingMarket), ExternalID: optString(i.ExternalID),
+		SeenAt: optTime(i.UpdatedAt),
 	}}
 }
 
@@ -102,6 +105,8 @@ func mapInvestmentTxn(t *flanks.InvestmentTransaction) provider.Linked[models.In
 		Amount: orZero(t.Amount), SharesAfter: t.Balance, UnitPrice: t.UnitPrice, NetCash: t.NetCash,
 		Commission: t.Commission, Currency: t.Currency,
 		OperationDate: opDate(t.OperationDate, t.ValueDate), ValueDate: optDate(t.ValueDate),
+		ExchangeRate: t.Exchange, BankTransactionID: optString(t.TransactionID), OrderID: optString(t.OrderID),
+		PairTransactionID: optString(t.PairTransactionID), ExternalID: optString(t.ExternalID),
 		Extra: investmentTxnExtra(t),
 	}}
 }
