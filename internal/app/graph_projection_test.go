@@ -38,6 +38,11 @@ var neverSent = map[string]struct{ table, column string }{
 	// The seed's /data objects have no productDescription (only the Ruby
 	// client's spec does), so the simulator sends none.
 	"AccountTransaction.productDescription": {"account_transactions", "product_description"},
+	// The simulator sends no order id on cash movements, and pairs only
+	// movements between two of the user's accounts, rare in a page.
+	"AccountTransaction.orderId":              {"account_transactions", "order_id"},
+	"AccountTransaction.pairTransactionId":    {"account_transactions", "pair_transaction_id"},
+	"InvestmentTransaction.pairTransactionId": {"investment_transactions", "pair_transaction_id"},
 }
 
 // TestProjectedListsMatchFullReads: a list asking for one field at a time,
