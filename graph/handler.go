@@ -98,6 +98,7 @@ func NewHandler(r *Resolver, o HandlerOptions) *handler.Server {
 	}
 	srv.Use(&limitsExtension{limits: o.Limits, budget: o.Budget})
 	srv.Use(trailExtension{log: o.Trail})
+	srv.Use(planExtension{})
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {

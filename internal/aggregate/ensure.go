@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/fingraph/fingraph/internal/apperr"
 	"github.com/fingraph/fingraph/internal/events"
 	"github.com/fingraph/fingraph/internal/provider"
@@ -87,6 +89,9 @@ func (s *Service) ensure(ctx context.Context, creds *models.Credentials, p model
 	if m == modeWait {
 		rec = nil // no fetch budget: this caller waits for the end
 	}
+	if wf := s.wholeFetcher(ctx, creds, p); wf != nil && m != modeForce {
+		return s.wholeFlight(ctx, creds, p, wf, rec)
+	}
 	return s.flight(ctx, creds, p, m == modeForce, rec)
 }
 
@@ -157,6 +162,14 @@ func (s *Service) flight(ctx context.Context, creds *models.Credentials, p model
 		defer cancel()
 		return nil, s.acrossReplicas(fctx, &c, p, key, func() error { return s.sync(fctx, &c, p, force) })
 	})
+	_, err := s.await(ctx, ch, p, rec)
+	return err
+}
+
+// await waits for a flight's result: until the flight ends, the caller's
+// context ends, or, for a reader with cached rows (rec), FetchBudget
+// passes: then the rows are marked stale and the flight goes on.
+func (s *Service) await(ctx context.Context, ch <-chan singleflight.Result, p models.Product, rec *models.SyncRecord) (any, error) {
 	var budget <-chan time.Time
 	if rec != nil && rec.FetchedAt != nil {
 		t := time.NewTimer(s.opts.FetchBudget)
@@ -165,11 +178,11 @@ func (s *Service) flight(ctx context.Context, creds *models.Credentials, p model
 	}
 	select {
 	case r := <-ch:
-		return r.Err
+		return r.Val, r.Err
 	case <-budget:
-		return s.staleError(p, rec, provider.CodeTimeout, errSlowRefresh)
+		return nil, s.staleError(p, rec, provider.CodeTimeout, errSlowRefresh)
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 
@@ -221,6 +234,19 @@ func (s *Service) failed(ctx context.Context, creds *models.Credentials, p model
 	if errors.As(err, &pend) {
 		return s.pending(ctx, creds, p, rec, pend)
 	}
+	serr := s.recordFailure(ctx, creds, p, rec, err)
+	if serr == nil {
+		return nil
+	}
+	s.log.WarnContext(ctx, "provider fetch failed", "credentials", creds.ID, "product", p,
+		"code", serr.Code, "error", serr.Cause.Error())
+	return serr
+}
+
+// recordFailure writes the sync record of a failed fetch of p (pending
+// when the failure says so) and returns the reader's StaleError, or nil
+// for pending.
+func (s *Service) recordFailure(ctx context.Context, creds *models.Credentials, p models.Product, rec *models.SyncRecord, err error) *StaleError {
 	f := provider.FailureOf(err)
 	next := models.SyncRecord{CredentialsID: creds.ID, Product: p, Status: store.SyncError,
 		ErrorCode: f.Code, AttemptedAt: s.now()}
@@ -243,8 +269,6 @@ func (s *Service) failed(ctx context.Context, creds *models.Credentials, p model
 	if pending {
 		return nil
 	}
-	s.log.WarnContext(ctx, "provider fetch failed", "credentials", creds.ID, "product", p,
-		"code", f.Code, "error", f.Error())
 	return s.staleError(p, &next, f.Code, f)
 }
 

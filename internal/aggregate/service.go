@@ -71,6 +71,11 @@ type Options struct {
 	// RevalidateWindow entry. The zero value turns stale-while-revalidate
 	// off: every expired read waits for its refresh (within FetchBudget).
 	DefaultRevalidateWindow time.Duration
+	// WholeFetchMin is how many of a provider's whole-call products
+	// (provider.WholeFetcher) an operation must need (WithPlan) for its
+	// cold products to come from that one call instead of one call each.
+	// Default: more than half of them.
+	WholeFetchMin int
 	// FinishLinkDelay is how long the job that finishes a link waits, so
 	// the linking request (which fetches the status itself) goes first.
 	// Default 30 s.

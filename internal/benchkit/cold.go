@@ -42,6 +42,9 @@ type Cold struct {
 	*Env
 	Query string
 	Paths []string
+	// Unused are endpoints the query must not call at all (those a
+	// whole-connection call replaces).
+	Unused []string
 }
 
 // NewCold prepares a cold benchmark of query, whose products are fetched
@@ -71,8 +74,8 @@ func (c *Cold) Prepare(ctx context.Context) (id string, before map[string]int, e
 }
 
 // Verify checks, after a cold query, that each of the query's endpoints
-// was called exactly once: the query really was cold, and only its own
-// products were fetched.
+// was called exactly once (the query really was cold, and only its own
+// products were fetched) and that none of Unused was called.
 func (c *Cold) Verify(before map[string]int) error {
 	sim := c.Sim()
 	sim.SetLatency(0)
@@ -80,6 +83,11 @@ func (c *Cold) Verify(before map[string]int) error {
 	for _, p := range c.Paths {
 		if n := after[p] - before[p]; n != 1 {
 			return fmt.Errorf("benchkit: %s called %d times by one cold query, want 1", p, n)
+		}
+	}
+	for _, p := range c.Unused {
+		if n := after[p] - before[p]; n != 0 {
+			return fmt.Errorf("benchkit: %s called %d times by one cold query, want none", p, n)
 		}
 	}
 	return nil

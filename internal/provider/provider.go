@@ -200,6 +200,22 @@ type Bundler interface {
 	BundlesProducts() bool
 }
 
+// WholeFetcher is a provider with one call that answers most products of a
+// credentials at once (Flanks' /credentials/all). The engine uses it
+// instead of one call per product when the operation being served needs
+// most of WholeProducts (aggregate.WithPlan): one round trip instead of
+// one per level of parents and children, and one bulkhead slot instead of
+// ten.
+type WholeFetcher interface {
+	// WholeProducts lists the products FetchWhole can return.
+	WholeProducts() []models.Product
+	// FetchWhole returns the rows of every product of WholeProducts the
+	// provider has ready; Rows.Products lists them. A product it leaves
+	// out (still extracting, or failed upstream) is fetched on its own,
+	// which reports its state precisely.
+	FetchWhole(ctx context.Context, creds *models.Credentials) (*Rows, error)
+}
+
 // Bundles reports whether p is a Bundler that bundles.
 func Bundles(p Provider) bool {
 	b, ok := p.(Bundler)
