@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/fingraph/fingraph/internal/app"
@@ -56,7 +57,15 @@ func TestReconciliation(t *testing.T) {
 
 		admin := s.tokenFor(t, "root", auth.RoleAdmin)
 		var d reconciliationData
-		s.mustGQL(t, admin, reconciliationQuery, nil, &d)
+		raw := s.gql(t, admin, reconciliationQuery, nil, &d)
+		if len(raw.Errors) > 0 {
+			t.Fatalf("errors: %+v", raw.Errors)
+		}
+		for _, secret := range []string{orphan, pending.Code, pending.CredentialsToken, dropped.CredentialsToken} {
+			if strings.Contains(string(raw.Data), secret) {
+				t.Fatalf("the reconciliation shows a secret in full: %s", raw.Data)
+			}
+		}
 		statuses := map[string]string{}
 		for _, r := range d.Reconciliation {
 			statuses[r.Provider] = r.Status
