@@ -194,10 +194,11 @@ func (w *walker) field(f *ast.Field, depth int) int {
 
 // scanCosts are what fields that read many rows to return a few cost on
 // top of the objects they return: the analysts' aggregates, each one
-// grouped statement over every user's data (see BENCHMARKS.md). Totals of
-// transactions may read the transactions themselves, the others read
-// rollups or small tables. With the default budget (20,000 at once, 1,000
-// a second), a user runs four transaction totals a second.
+// grouped statement over every user's data (see BENCHMARKS.md), and the
+// admins' reconciliation. Totals of transactions may read the
+// transactions themselves, the others read rollups or small tables. With
+// the default budget (20,000 at once, 1,000 a second), a user runs four
+// transaction totals a second.
 var scanCosts = map[string]int{
 	"Analytics.transactionTotals":  250,
 	"Analytics.balances":           50,
@@ -205,6 +206,13 @@ var scanCosts = map[string]int{
 	"Analytics.investmentExposure": 50,
 	"Analytics.credentialsHealth":  50,
 	"Analytics.syncFailures":       50,
+	// The admins' reconciliation pages every provider's whole list (one
+	// upstream request per page) and reads every stored credentials of
+	// each provider: far more than any aggregate, and it spends the
+	// provider's rate limit. At this cost an admin runs one every couple
+	// of seconds under the default budget, and it leaves room for its
+	// objects under the default limit.
+	"Query.reconciliation": 2_000,
 }
 
 // multiplier is how many objects of f's type one selection of f can

@@ -22,6 +22,8 @@ func TestCostOfDatabaseWork(t *testing.T) {
 		{"indexed text", `{ me { transactions(first: 20, filter: {text: "nómina"}) { totalCount nodes { id } } } }`,
 			1 + 20*2 + countCost + textFilterCost},
 		{"text too short for the index", `{ me { transactions(first: 20, filter: {text: "nó"}) { nodes { id } } } }`, 1 + 20*2 + textScanCost},
+		{"reconciliation pays for the upstream lists", `{ reconciliation { provider orphanedUpstream { refLast4 } missingUpstream { userId } } }`,
+			1 + 1 + 1 + scanCosts["Query.reconciliation"]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/fingraph/fingraph/internal/finance"
 	"github.com/fingraph/fingraph/internal/onboarding"
 	"github.com/fingraph/fingraph/internal/realtime"
+	"github.com/fingraph/fingraph/internal/reconcile"
 	"github.com/fingraph/fingraph/internal/sandboxapi"
 	"github.com/fingraph/fingraph/internal/statements"
 	"github.com/fingraph/fingraph/internal/users"
@@ -27,6 +28,9 @@ type Resolver struct {
 	Onboarding *onboarding.Service
 	Statements *statements.Service
 	Realtime   *realtime.Service
+	// Reconciler compares the providers' inventories with the stored
+	// credentials (admins).
+	Reconciler *reconcile.Service
 	// Simulators serves the sandbox mutations: set on development and
 	// sandbox servers running the provider simulators, nil elsewhere
 	// (where HandlerOptions.Sandbox is false: no such field).

@@ -500,6 +500,12 @@ type ComplexityRoot struct {
 		Status      func(childComplexity int) int
 	}
 
+	MissingCredentials struct {
+		CreatedAt     func(childComplexity int) int
+		CredentialsID func(childComplexity int) int
+		UserID        func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CancelOnboardingSession   func(childComplexity int, sessionID string, clientMutationID *string) int
 		CompleteOnboardingSession func(childComplexity int, sessionID string, tempToken *string, redirectURL *string) int
@@ -577,6 +583,13 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	PendingLinkCode struct {
+		CodeLast4  func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ExpiresAt  func(childComplexity int) int
+		ExternalID func(childComplexity int) int
+	}
+
 	Portfolio struct {
 		Balance           func(childComplexity int) int
 		CashAccount       func(childComplexity int) int
@@ -621,16 +634,26 @@ type ComplexityRoot struct {
 		Total    func(childComplexity int) int
 	}
 
+	ProviderReconciliation struct {
+		ErrorCode        func(childComplexity int) int
+		MissingUpstream  func(childComplexity int) int
+		OrphanedUpstream func(childComplexity int) int
+		PendingLinkCodes func(childComplexity int) int
+		Provider         func(childComplexity int) int
+		Status           func(childComplexity int) int
+	}
+
 	Query struct {
-		AccessLog func(childComplexity int, first *int32, after *string, filter *model.AccessLogFilter) int
-		Analytics func(childComplexity int) int
-		Entities  func(childComplexity int, provider models.Provider) int
-		Me        func(childComplexity int) int
-		Node      func(childComplexity int, id string) int
-		Nodes     func(childComplexity int, ids []string) int
-		Skills    func(childComplexity int, provider *models.Provider) int
-		User      func(childComplexity int, id string) int
-		Users     func(childComplexity int, first *int32, after *string, filter *model.UserFilter) int
+		AccessLog      func(childComplexity int, first *int32, after *string, filter *model.AccessLogFilter) int
+		Analytics      func(childComplexity int) int
+		Entities       func(childComplexity int, provider models.Provider) int
+		Me             func(childComplexity int) int
+		Node           func(childComplexity int, id string) int
+		Nodes          func(childComplexity int, ids []string) int
+		Reconciliation func(childComplexity int, provider *models.Provider) int
+		Skills         func(childComplexity int, provider *models.Provider) int
+		User           func(childComplexity int, id string) int
+		Users          func(childComplexity int, first *int32, after *string, filter *model.UserFilter) int
 	}
 
 	SandboxMutations struct {
@@ -713,6 +736,14 @@ type ComplexityRoot struct {
 		BeneficiaryIban func(childComplexity int) int
 		Payer           func(childComplexity int) int
 		PayerIban       func(childComplexity int) int
+	}
+
+	UpstreamConnection struct {
+		CreatedAt   func(childComplexity int) int
+		ExternalID  func(childComplexity int) int
+		Institution func(childComplexity int) int
+		RefLast4    func(childComplexity int) int
+		Status      func(childComplexity int) int
 	}
 
 	UserOverview struct {
@@ -2672,6 +2703,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LinkCredentialsPayload.Status(childComplexity), true
 
+	case "MissingCredentials.createdAt":
+		if e.ComplexityRoot.MissingCredentials.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingCredentials.CreatedAt(childComplexity), true
+	case "MissingCredentials.credentialsId":
+		if e.ComplexityRoot.MissingCredentials.CredentialsID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingCredentials.CredentialsID(childComplexity), true
+	case "MissingCredentials.userId":
+		if e.ComplexityRoot.MissingCredentials.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MissingCredentials.UserID(childComplexity), true
+
 	case "Mutation.cancelOnboardingSession":
 		if e.ComplexityRoot.Mutation.CancelOnboardingSession == nil {
 			break
@@ -3041,6 +3091,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "PendingLinkCode.codeLast4":
+		if e.ComplexityRoot.PendingLinkCode.CodeLast4 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PendingLinkCode.CodeLast4(childComplexity), true
+	case "PendingLinkCode.createdAt":
+		if e.ComplexityRoot.PendingLinkCode.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PendingLinkCode.CreatedAt(childComplexity), true
+	case "PendingLinkCode.expiresAt":
+		if e.ComplexityRoot.PendingLinkCode.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PendingLinkCode.ExpiresAt(childComplexity), true
+	case "PendingLinkCode.externalId":
+		if e.ComplexityRoot.PendingLinkCode.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PendingLinkCode.ExternalID(childComplexity), true
+
 	case "Portfolio.balance":
 		if e.ComplexityRoot.Portfolio.Balance == nil {
 			break
@@ -3225,6 +3300,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProductTotal.Total(childComplexity), true
 
+	case "ProviderReconciliation.errorCode":
+		if e.ComplexityRoot.ProviderReconciliation.ErrorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderReconciliation.ErrorCode(childComplexity), true
+	case "ProviderReconciliation.missingUpstream":
+		if e.ComplexityRoot.ProviderReconciliation.MissingUpstream == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderReconciliation.MissingUpstream(childComplexity), true
+	case "ProviderReconciliation.orphanedUpstream":
+		if e.ComplexityRoot.ProviderReconciliation.OrphanedUpstream == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderReconciliation.OrphanedUpstream(childComplexity), true
+	case "ProviderReconciliation.pendingLinkCodes":
+		if e.ComplexityRoot.ProviderReconciliation.PendingLinkCodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderReconciliation.PendingLinkCodes(childComplexity), true
+	case "ProviderReconciliation.provider":
+		if e.ComplexityRoot.ProviderReconciliation.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderReconciliation.Provider(childComplexity), true
+	case "ProviderReconciliation.status":
+		if e.ComplexityRoot.ProviderReconciliation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderReconciliation.Status(childComplexity), true
+
 	case "Query.accessLog":
 		if e.ComplexityRoot.Query.AccessLog == nil {
 			break
@@ -3282,6 +3394,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.reconciliation":
+		if e.ComplexityRoot.Query.Reconciliation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reconciliation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reconciliation(childComplexity, args["provider"].(*models.Provider)), true
 	case "Query.skills":
 		if e.ComplexityRoot.Query.Skills == nil {
 			break
@@ -3668,6 +3791,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Transfer.PayerIban(childComplexity), true
 
+	case "UpstreamConnection.createdAt":
+		if e.ComplexityRoot.UpstreamConnection.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpstreamConnection.CreatedAt(childComplexity), true
+	case "UpstreamConnection.externalId":
+		if e.ComplexityRoot.UpstreamConnection.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpstreamConnection.ExternalID(childComplexity), true
+	case "UpstreamConnection.institution":
+		if e.ComplexityRoot.UpstreamConnection.Institution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpstreamConnection.Institution(childComplexity), true
+	case "UpstreamConnection.refLast4":
+		if e.ComplexityRoot.UpstreamConnection.RefLast4 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpstreamConnection.RefLast4(childComplexity), true
+	case "UpstreamConnection.status":
+		if e.ComplexityRoot.UpstreamConnection.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpstreamConnection.Status(childComplexity), true
+
 	case "UserOverview.createdAt":
 		if e.ComplexityRoot.UserOverview.CreatedAt == nil {
 			break
@@ -4024,6 +4178,101 @@ type AccountTransactionConnection {
 type AccountTransactionEdge {
   cursor: String!
   node: AccountTransaction!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/admin.graphqls", Input: `# Admins' operations on the server as a whole. Every field here needs the
+# admin role; users and analysts get FORBIDDEN.
+
+"How far the reconciliation of one provider got."
+enum ReconciliationStatus {
+  "Compared: the lists hold every difference found."
+  OK
+  "The provider cannot list what it holds: nothing was compared."
+  UNSUPPORTED
+  "The provider failed to answer (see errorCode): nothing was compared."
+  FAILED
+}
+
+"""
+What one provider holds for this server's account compared with the
+credentials the server stores. Provider handles and link codes are
+secrets: they are matched by a keyed hash and shown only by their last
+four characters.
+"""
+type ProviderReconciliation {
+  provider: Provider!
+  status: ReconciliationStatus!
+  "The error code of the provider's failure when FAILED (UPSTREAM_UNAVAILABLE, RATE_LIMITED...), else null."
+  errorCode: String
+  """
+  Connections the provider holds that match no stored credentials: a link
+  whose exchange never reached this server, or credentials created
+  upstream directly. In the provider's order.
+  """
+  orphanedUpstream: [UpstreamConnection!]!
+  """
+  Stored credentials the provider no longer lists (deleted on its side),
+  in credentials id order. Credentials stored after the provider's list
+  was read are not judged.
+  """
+  missingUpstream: [MissingCredentials!]!
+  """
+  Link codes the provider issued that nobody exchanged: the user finished
+  the provider's link UI but the code never reached this server (or its
+  exchange was delayed and not retried). Each has credentials upstream,
+  usually among orphanedUpstream.
+  """
+  pendingLinkCodes: [PendingLinkCode!]!
+}
+
+"A connection the provider holds that the server does not know."
+type UpstreamConnection {
+  "The last four characters of the provider's handle (Flanks credentials_token); empty when the handle is too short to show any."
+  refLast4: String!
+  "The provider's own word for its state (Flanks: active, pending, error)."
+  status: String!
+  "The provider's institution id, if it says."
+  institution: String
+  "The external id given when linking, if any."
+  externalId: String
+  "When the provider created it, if it says (Flanks does not)."
+  createdAt: DateTime
+}
+
+"Stored credentials the provider no longer lists."
+type MissingCredentials {
+  "The credentials' id, as ` + "`" + `Credentials.id` + "`" + ` (node(id:) reads it)."
+  credentialsId: ID!
+  "Its owner."
+  userId: ID!
+  "When the server stored it."
+  createdAt: DateTime!
+}
+
+"A link code the provider issued that nobody exchanged."
+type PendingLinkCode {
+  "The last four characters of the code; empty when it is too short to show any."
+  codeLast4: String!
+  "The external id given to the link UI, if any."
+  externalId: String
+  "When the code was issued and when it lapses, if the provider says (Flanks does not)."
+  createdAt: DateTime
+  expiresAt: DateTime
+}
+
+extend type Query {
+  """
+  Compares what each provider holds upstream (Flanks: every page of
+  /credentials/list and the unused link codes) with the stored
+  credentials: ` + "`" + `provider` + "`" + ` only, or every configured provider in turn. A
+  provider that cannot list what it holds is UNSUPPORTED and one that
+  fails is FAILED, without failing the others; an unconfigured provider
+  is UPSTREAM_UNAVAILABLE. Admins only. It calls the providers each time
+  (one request per page of their lists) and reads every stored
+  credentials of each, so it is costly; it records one access trail entry
+  for every user.
+  """
+  reconciliation(provider: Provider): [ProviderReconciliation!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/analytics.graphqls", Input: `# Analysts' views over every user's cached data: the users, each user's own
@@ -6286,6 +6535,18 @@ func (ec *executionContext) childFields_LinkCredentialsPayload(ctx context.Conte
 	return nil, fmt.Errorf("no field named %q was found under type LinkCredentialsPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_MissingCredentials(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "credentialsId":
+		return ec.fieldContext_MissingCredentials_credentialsId(ctx, field)
+	case "userId":
+		return ec.fieldContext_MissingCredentials_userId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MissingCredentials_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MissingCredentials", field.Name)
+}
+
 func (ec *executionContext) childFields_OnboardingField(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -6408,6 +6669,20 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_PendingLinkCode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "codeLast4":
+		return ec.fieldContext_PendingLinkCode_codeLast4(ctx, field)
+	case "externalId":
+		return ec.fieldContext_PendingLinkCode_externalId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_PendingLinkCode_createdAt(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_PendingLinkCode_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PendingLinkCode", field.Name)
+}
+
 func (ec *executionContext) childFields_Portfolio(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6494,6 +6769,24 @@ func (ec *executionContext) childFields_ProductTotal(ctx context.Context, field 
 		return ec.fieldContext_ProductTotal_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProductTotal", field.Name)
+}
+
+func (ec *executionContext) childFields_ProviderReconciliation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_ProviderReconciliation_provider(ctx, field)
+	case "status":
+		return ec.fieldContext_ProviderReconciliation_status(ctx, field)
+	case "errorCode":
+		return ec.fieldContext_ProviderReconciliation_errorCode(ctx, field)
+	case "orphanedUpstream":
+		return ec.fieldContext_ProviderReconciliation_orphanedUpstream(ctx, field)
+	case "missingUpstream":
+		return ec.fieldContext_ProviderReconciliation_missingUpstream(ctx, field)
+	case "pendingLinkCodes":
+		return ec.fieldContext_ProviderReconciliation_pendingLinkCodes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProviderReconciliation", field.Name)
 }
 
 func (ec *executionContext) childFields_SandboxMutations(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6646,6 +6939,22 @@ func (ec *executionContext) childFields_Transfer(ctx context.Context, field grap
 		return ec.fieldContext_Transfer_payerIban(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
+}
+
+func (ec *executionContext) childFields_UpstreamConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "refLast4":
+		return ec.fieldContext_UpstreamConnection_refLast4(ctx, field)
+	case "status":
+		return ec.fieldContext_UpstreamConnection_status(ctx, field)
+	case "institution":
+		return ec.fieldContext_UpstreamConnection_institution(ctx, field)
+	case "externalId":
+		return ec.fieldContext_UpstreamConnection_externalId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_UpstreamConnection_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpstreamConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_UserOverview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -30,6 +30,7 @@ import (
 	"github.com/fingraph/fingraph/internal/playground"
 	"github.com/fingraph/fingraph/internal/provider"
 	"github.com/fingraph/fingraph/internal/realtime"
+	"github.com/fingraph/fingraph/internal/reconcile"
 	"github.com/fingraph/fingraph/internal/sandbox"
 	"github.com/fingraph/fingraph/internal/sandboxapi"
 	"github.com/fingraph/fingraph/internal/statements"
@@ -77,6 +78,8 @@ type App struct {
 
 	// aggregates answers the analysts' aggregates.
 	aggregates *analytics.Service
+	// reconciler answers the admins' reconciliation.
+	reconciler *reconcile.Service
 }
 
 // New opens the database, applies migrations and wires every dependency.
@@ -129,6 +132,7 @@ func (a *App) build(ctx context.Context) error {
 		ReturnURL: a.Config.ReturnURL, Opener: keys, Logger: a.logger})
 	a.Onboarding = ob
 	a.Statements = statements.New(st, reg, agg, statements.Options{Logger: a.logger})
+	a.reconciler = reconcile.New(st, reg)
 	if err := a.startJobs(ctx, st, agg, ob); err != nil {
 		return err
 	}
@@ -239,7 +243,8 @@ func (a *App) routes(v auth.Verifier, st *store.Store, fin *finance.Service, ob 
 	rt := realtime.New(a.Events, fin, realtime.Options{MaxSubscriptions: a.Config.MaxSubscriptions,
 		MaxConnections: a.Config.MaxConnections})
 	a.Metrics.WatchStreams(rt.Open)
-	resolver := &graph.Resolver{Viewers: users.New(st), Aggregates: a.aggregates, Finance: fin, Onboarding: ob, Statements: a.Statements, Realtime: rt}
+	resolver := &graph.Resolver{Viewers: users.New(st), Aggregates: a.aggregates, Finance: fin, Onboarding: ob, Statements: a.Statements, Realtime: rt,
+		Reconciler: a.reconciler}
 	if a.SandboxMutations() {
 		resolver.Simulators = sandboxapi.New(a.Sandbox, fin, ob)
 	}

@@ -2,7 +2,8 @@
 // (internal/provider): it maps the Flanks v0 client's wire types to
 // models, classifies its errors, and offers the capabilities Flanks has:
 // linking by Link code, SCA/reset/history flows, deletion upstream and the
-// institution list.
+// institution list, and the inventory of every credentials and unused
+// link code for the admins' reconciliation.
 package flanksadapter
 
 import (

@@ -194,6 +194,16 @@ func pendingFlows(c *credentials) []string {
 	return flows
 }
 
+// DeleteCredentials removes credentials as Flanks does on its own (an
+// operator in its dashboard, a retention policy), without the App's
+// DELETE call: the App still holds a token Flanks no longer lists.
+func (s *Server) DeleteCredentials(token string) error {
+	if !s.deleteCredentials(token) {
+		return ErrUnknownCredentials
+	}
+	return nil
+}
+
 // deleteCredentials removes the credentials and, with them, all their data.
 func (s *Server) deleteCredentials(token string) bool {
 	s.mu.Lock()
