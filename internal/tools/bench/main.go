@@ -36,6 +36,7 @@ commands:
   swr      p99 of steady reads (50 req/s, 200 ms provider latency) while the
            accounts' TTL expires, with and without stale-while-revalidate
   cold-all one cold query over every product of one credentials vs one product
+  pg-seed  seed a kept PostgreSQL database with the nested data set, for compare
 
 Run "go run ./internal/tools/bench <command> -h" for the command's flags.
 `
@@ -63,6 +64,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runSWR(args[1:], stdout, stderr)
 	case "cold-all":
 		err = runColdAll(args[1:], stdout, stderr)
+	case "pg-seed":
+		err = runPGSeed(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
