@@ -37,6 +37,8 @@ commands:
            accounts' TTL expires, with and without stale-while-revalidate
   cold-all one cold query over every product of one credentials vs one product
   pg-seed  seed a kept PostgreSQL database with the nested data set, for compare
+  compare  the nested query against a running fingraph and a running PostGraphile
+           over HTTP, in interleaved rounds at -c 1 and 8 (scripts/postgraphile)
 
 Run "go run ./internal/tools/bench <command> -h" for the command's flags.
 `
@@ -66,6 +68,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runColdAll(args[1:], stdout, stderr)
 	case "pg-seed":
 		err = runPGSeed(args[1:], stdout, stderr)
+	case "compare":
+		err = runCompare(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
