@@ -5,6 +5,7 @@
 //	go run ./internal/tools/bench nested -db postgres   # the same on a fresh PostgreSQL database
 //	go run ./internal/tools/bench cold     # cold 5-product query vs 1-product query, 200 ms latency
 //	go run ./internal/tools/bench load -url http://127.0.0.1:8080/graphql -token "$TOKEN"
+//	go run ./internal/tools/bench compare -token "$TOKEN"   # vs PostGraphile, see scripts/postgraphile
 //
 // nested, cold, cold-all and swr run the app in-process (the same code as
 // the go test benchmarks in internal/app, shared through internal/benchkit)
