@@ -48,6 +48,10 @@ type loadConfig struct {
 	// (open loop), with at most Concurrency in flight; 0 keeps
 	// Concurrency workers busy (closed loop).
 	Rate int
+	// ErrorsAnywhere looks for an "errors" member anywhere in a response
+	// instead of only at its start (fingraph writes errors first; other
+	// servers, such as PostGraphile, after data).
+	ErrorsAnywhere bool
 }
 
 // request returns the kind and body of the i-th request (from 0).
@@ -267,16 +271,8 @@ func loadBody(query, vars string) ([]byte, error) {
 }
 
 func (c loadConfig) validate() error {
-	u, err := url.Parse(c.URL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return usageError{fmt.Sprintf("-url %q is not an http(s) URL", c.URL)}
-	}
-	// A load generator must not be pointed at someone else's server by a
-	// typo: only this machine's loopback is accepted.
-	if h := u.Hostname(); h != "localhost" {
-		if ip := net.ParseIP(h); ip == nil || !ip.IsLoopback() {
-			return usageError{fmt.Sprintf("-url host %q is not loopback (127.0.0.1, ::1 or localhost)", h)}
-		}
+	if err := checkLoopback("-url", c.URL); err != nil {
+		return err
 	}
 	switch {
 	case c.Token == "":
@@ -291,6 +287,22 @@ func (c loadConfig) validate() error {
 		return usageError{"-timeout must be positive"}
 	case c.Rate < 0 || c.Rate > maxRate:
 		return usageError{fmt.Sprintf("-rate must be 0..%d", maxRate)}
+	}
+	return nil
+}
+
+// checkLoopback fails unless raw (the value of flag) is an http(s) URL on
+// loopback: a load generator must not be pointed at someone else's
+// server by a typo.
+func checkLoopback(flag, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageError{fmt.Sprintf("%s %q is not an http(s) URL", flag, raw)}
+	}
+	if h := u.Hostname(); h != "localhost" {
+		if ip := net.ParseIP(h); ip == nil || !ip.IsLoopback() {
+			return usageError{fmt.Sprintf("%s host %q is not loopback (127.0.0.1, ::1 or localhost)", flag, h)}
+		}
 	}
 	return nil
 }
@@ -321,7 +333,9 @@ func send(ctx context.Context, client *http.Client, c loadConfig, body []byte) (
 	if err != nil {
 		return outcomeTransport, nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	res, err := client.Do(req)
 	if err != nil {
@@ -334,7 +348,7 @@ func send(ctx context.Context, client *http.Client, c loadConfig, body []byte) (
 		return outcomeTransport, b, err
 	case res.StatusCode != http.StatusOK:
 		return outcomeHTTP, b, fmt.Errorf("status %d", res.StatusCode)
-	case hasErrors(b):
+	case hasErrors(b), c.ErrorsAnywhere && hasErrorsAnywhere(b):
 		return outcomeGraphQL, b, errors.New("GraphQL errors")
 	}
 	return outcomeOK, b, nil
@@ -345,6 +359,12 @@ func send(ctx context.Context, client *http.Client, c loadConfig, body []byte) (
 // and the generator does not spend the server's cores decoding every body.
 func hasErrors(body []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte(`{"errors"`))
+}
+
+// hasErrorsAnywhere reports an "errors" member wherever it is. Inside a
+// JSON string every quote is escaped, so `"errors":` can only be a key.
+func hasErrorsAnywhere(body []byte) bool {
+	return bytes.Contains(body, []byte(`"errors":`))
 }
 
 func probe(ctx context.Context, client *http.Client, c loadConfig) error {

@@ -5,6 +5,7 @@
 //	go run ./internal/tools/bench nested -db postgres   # the same on a fresh PostgreSQL database
 //	go run ./internal/tools/bench cold     # cold 5-product query vs 1-product query, 200 ms latency
 //	go run ./internal/tools/bench load -url http://127.0.0.1:8080/graphql -token "$TOKEN"
+//	go run ./internal/tools/bench compare -token "$TOKEN"   # vs PostGraphile, see scripts/postgraphile
 //
 // nested, cold, cold-all and swr run the app in-process (the same code as
 // the go test benchmarks in internal/app, shared through internal/benchkit)
@@ -36,6 +37,9 @@ commands:
   swr      p99 of steady reads (50 req/s, 200 ms provider latency) while the
            accounts' TTL expires, with and without stale-while-revalidate
   cold-all one cold query over every product of one credentials vs one product
+  pg-seed  seed a kept PostgreSQL database with the nested data set, for compare
+  compare  the nested query against a running fingraph and a running PostGraphile
+           over HTTP, in interleaved rounds at -c 1 and 8 (scripts/postgraphile)
 
 Run "go run ./internal/tools/bench <command> -h" for the command's flags.
 `
@@ -63,6 +67,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runSWR(args[1:], stdout, stderr)
 	case "cold-all":
 		err = runColdAll(args[1:], stdout, stderr)
+	case "pg-seed":
+		err = runPGSeed(args[1:], stdout, stderr)
+	case "compare":
+		err = runCompare(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
