@@ -32,6 +32,9 @@ type aggSpec struct {
 	where []string
 	args  []any
 	money moneyCols
+	// fine, when set, is what SQLite reads instead when a group is finer
+	// than fracDigits decimals and from keeps no exact money text.
+	fine *aggSpec
 }
 
 // moneyCols says how an aggregate counts rows and sums their money.
@@ -88,6 +91,9 @@ func (s *Store) aggregate(ctx context.Context, q aggSpec) ([]AggRow, error) {
 		})
 	if err != nil || !tooFine {
 		return rows, err
+	}
+	if q.fine != nil {
+		return s.aggregateInGo(ctx, *q.fine)
 	}
 	return s.aggregateInGo(ctx, q)
 }

@@ -114,20 +114,20 @@ type txnSource struct {
 // the dimensions of q.
 func (s *Store) TransactionTotals(ctx context.Context, q TxnTotalsQuery) ([]TxnTotal, error) {
 	dims := q.dims()
-	src := s.txnBase(q.Period)
-	if q.rolledUp() {
-		src = s.txnRollups(dims)
+	var spec aggSpec
+	switch {
+	case !q.rolledUp():
+		spec = s.txnBase(q.Period).spec(q, dims)
+	case s.Dialect() == "sqlite":
+		spec = s.txnGlobalRollups().spec(q, dims)
+		// A group finer than ten decimals cannot be put together from
+		// the global level's integers: the per-credentials rollups keep
+		// each total's text.
+		fine := s.txnRollups(dims).spec(q, dims)
+		spec.fine = &fine
+	default:
+		spec = s.txnGlobalRollups().spec(q, dims)
 	}
-	spec := aggSpec{from: src.from, dims: []string{src.currency}, money: src.money}
-	needJoin := q.Provider != nil || q.Institution != nil
-	for _, d := range dims {
-		spec.dims = append(spec.dims, src.column(d))
-		needJoin = needJoin || d == DimProvider
-	}
-	if needJoin {
-		spec.from += src.join
-	}
-	src.conditions(&spec, q)
 	rows, err := s.aggregate(ctx, spec)
 	if err != nil {
 		return nil, err
@@ -140,6 +140,21 @@ func (s *Store) TransactionTotals(ctx context.Context, q TxnTotalsQuery) ([]TxnT
 		}
 	}
 	return out, nil
+}
+
+// spec is the grouped aggregate of q over src.
+func (src txnSource) spec(q TxnTotalsQuery, dims []TxnDim) aggSpec {
+	spec := aggSpec{from: src.from, dims: []string{src.currency}, money: src.money}
+	needJoin := q.Provider != nil || q.Institution != nil
+	for _, d := range dims {
+		spec.dims = append(spec.dims, src.column(d))
+		needJoin = needJoin || d == DimProvider
+	}
+	if needJoin {
+		spec.from += src.join
+	}
+	src.conditions(&spec, q)
+	return spec
 }
 
 func (t *TxnTotal) set(d TxnDim, v *string) {
@@ -246,7 +261,21 @@ func (s *Store) txnBase(p Period) txnSource {
 	return src
 }
 
-// txnRollups reads the monthly rollups (r). SQLite is told which of its
+// txnGlobalRollups reads the rollups across users (r, migration 00016):
+// per month, category, currency, direction, provider and institution,
+// so every rollup question reads a few hundred rows a month however many
+// users there are. On SQLite the sums are the integer columns only.
+func (s *Store) txnGlobalRollups() txnSource {
+	src := txnSource{from: "transaction_rollups_global AS r", currency: "r.currency", category: "r.category",
+		provider: "r.provider", institution: "r.institution_id", direction: "r.direction", period: "r.month",
+		date: "r.month",
+		money: moneyCols{count: "SUM(r.txn_count)", weight: "r.txn_count", col: "r.total",
+			split: [3]string{"r.total_int", "r.total_frac", "r.total_scale"}}}
+	src.directionIs = func(dir string) (string, []any) { return "r.direction = ?", []any{dir} }
+	return src
+}
+
+// txnRollups reads the per-credentials monthly rollups (r). SQLite is told which of its
 // covering indexes walks the groups in order (migration 00013): without
 // statistics its planner took the month index for institution totals and
 // sorted every row.

@@ -14,6 +14,7 @@ import (
 	"github.com/fingraph/fingraph/internal/database"
 	"github.com/fingraph/fingraph/internal/dbtest"
 	"github.com/fingraph/fingraph/internal/store"
+	"github.com/fingraph/fingraph/migrations"
 	"github.com/fingraph/fingraph/models"
 )
 
@@ -304,4 +305,66 @@ func TestUsersList(t *testing.T) {
 			t.Errorf("second page (-want +got):\n%s", d)
 		}
 	})
+}
+
+// TestGlobalRollupsFollowPerCredentials: the rollups across users (kept
+// by triggers) always hold the per-credentials rollups' sums, through
+// refreshes, a renamed institution and deleted credentials, and a group
+// whose last credentials goes disappears instead of staying at zero.
+func TestGlobalRollupsFollowPerCredentials(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx, st := context.Background(), seeded(t, db)
+		compare := func(when string) {
+			t.Helper()
+			sum := "SUM(total)::text"
+			if db.Dialect == migrations.SQLite {
+				sum = "SUM(total_int) || '/' || SUM(total_frac)"
+			}
+			per := rowsOf(t, db, "transaction_rollups", sum)
+			if len(per) == 0 && when != "after deleting everything" {
+				t.Fatalf("%s: no rollups: the comparison proves nothing", when)
+			}
+			if d := diff(per, rowsOf(t, db, "transaction_rollups_global", sum)); d != "" {
+				t.Errorf("%s: global rollups differ (-per credentials +global):\n%s", when, d)
+			}
+		}
+		compare("after the seed")
+		w := store.WriteScope{CredentialsID: "creds-b", UserID: "bob", At: analyticstest.Seen}
+		wcheck(t, st.Tx(ctx, func(tx *store.Store) error {
+			return tx.ReplaceAccounts(ctx, w, []models.Account{{ProviderID: "b1", Balance: decimal.RequireFromString("1"), Currency: "EUR"}})
+		}))
+		compare("after an account was dropped")
+		c, err := st.Credentials(ctx, "creds-b")
+		wcheck(t, err)
+		c.EntityID = "santander"
+		wcheck(t, st.UpdateCredentialsStatus(ctx, c))
+		compare("after a rename")
+		for _, id := range []string{"creds-a", "creds-b", "creds-c"} {
+			wcheck(t, st.DeleteCredentials(ctx, id))
+		}
+		compare("after deleting everything")
+		var left int64
+		wcheck(t, db.Gorm.Table("transaction_rollups_global").Count(&left).Error)
+		if left != 0 {
+			t.Errorf("%d global groups left at zero after every credentials went", left)
+		}
+	})
+}
+
+// rowsOf renders the groups of a rollup table as sorted lines.
+func rowsOf(t *testing.T, db *database.DB, table, sum string) []string {
+	t.Helper()
+	keys := "month, category, currency, direction, provider, institution_id"
+	rows, err := db.Gorm.Raw("SELECT " + keys + ", SUM(txn_count), " + sum + " FROM " + table + " GROUP BY " + keys).Rows()
+	wcheck(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var month, category, currency, direction, provider, inst, n, total string
+		wcheck(t, rows.Scan(&month, &category, &currency, &direction, &provider, &inst, &n, &total))
+		out = append(out, strings.Join([]string{month[:10], category, currency, direction, provider, inst, n, total}, " "))
+	}
+	wcheck(t, rows.Err())
+	slices.Sort(out)
+	return out
 }

@@ -86,6 +86,9 @@ func writeRollups(ctx context.Context, db *gorm.DB, w WriteScope, txns []rollupT
 	if sameRollups(have, want) {
 		return nil
 	}
+	if err := lockGlobalRollups(ctx, db); err != nil {
+		return err
+	}
 	if err := db.WithContext(ctx).Where("credentials_id = ?", w.CredentialsID).Delete(&models.TxnRollup{}).Error; err != nil {
 		return wrap(err, "delete rollups")
 	}
@@ -164,12 +167,41 @@ func sameRollups(have, want []models.TxnRollup) bool {
 }
 
 // renameRollupInstitution keeps the rollups' copy of the credentials'
-// institution in step when its status names another one.
+// institution in step when its status names another one. The rename
+// moves totals between groups of the global level, so it takes the
+// rollups' lock; it is checked first, since a status almost never names
+// another institution.
 func renameRollupInstitution(ctx context.Context, db *gorm.DB, c *models.Credentials) error {
+	var n int64
 	err := db.WithContext(ctx).Model(&models.TxnRollup{}).
-		Where("credentials_id = ? AND institution_id <> ?", c.ID, c.EntityID).
-		UpdateColumn("institution_id", c.EntityID).Error
+		Where("credentials_id = ? AND institution_id <> ?", c.ID, c.EntityID).Limit(1).Count(&n).Error
+	if err != nil || n == 0 {
+		return wrap(err, "rollups: institution of %s", c.ID)
+	}
+	err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockGlobalRollups(ctx, tx); err != nil {
+			return err
+		}
+		return tx.Model(&models.TxnRollup{}).Where("credentials_id = ? AND institution_id <> ?", c.ID, c.EntityID).
+			UpdateColumn("institution_id", c.EntityID).Error
+	})
 	return wrap(err, "rollups: institution of %s", c.ID)
+}
+
+// globalRollupsLock is the PostgreSQL advisory lock key of the rollups
+// across users (an arbitrary constant: "fgru").
+const globalRollupsLock = 0x66677275
+
+// lockGlobalRollups takes, on PostgreSQL, a lock held until the
+// transaction ends, before a change to the per-credentials rollups: their
+// triggers (migration 00016) update rows of the global level that every
+// user shares, and two transactions updating them in different orders
+// would deadlock. SQLite has one writer at a time.
+func lockGlobalRollups(ctx context.Context, db *gorm.DB) error {
+	if db.Dialector.Name() != "postgres" {
+		return nil
+	}
+	return wrap(db.WithContext(ctx).Exec("SELECT pg_advisory_xact_lock(?)", globalRollupsLock).Error, "lock rollups")
 }
 
 // BackfillRollups computes the rollups of every credentials that has

@@ -72,12 +72,21 @@ func (s *Store) UpdateCredentialsStatus(ctx context.Context, c *models.Credentia
 // DeleteCredentials deletes credentials; the foreign keys cascade to their
 // sync records and every cached product row. apperr.ErrNotFound when the
 // row is already gone.
+//
+// The cascade removes its rollups, whose triggers update the rollups
+// across users: the deletion takes their lock first (lockGlobalRollups).
 func (s *Store) DeleteCredentials(ctx context.Context, id string) error {
-	res := s.db.WithContext(ctx).Where("id = ?", id).Delete(&models.Credentials{})
-	if res.Error == nil && res.RowsAffected == 0 {
-		res.Error = gorm.ErrRecordNotFound
-	}
-	return wrap(res.Error, "DeleteCredentials(%q)", id)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockGlobalRollups(ctx, tx); err != nil {
+			return err
+		}
+		res := tx.Where("id = ?", id).Delete(&models.Credentials{})
+		if res.Error == nil && res.RowsAffected == 0 {
+			return gorm.ErrRecordNotFound
+		}
+		return res.Error
+	})
+	return wrap(err, "DeleteCredentials(%q)", id)
 }
 
 // UpdateProviderState replaces the sealed provider state document of c
