@@ -1,6 +1,9 @@
 package aggregate_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/fingraph/fingraph/internal/database"
@@ -117,4 +120,64 @@ func deref(s *string) any {
 		return nil
 	}
 	return *s
+}
+
+// A position listed without its detail gets it from /investment/detail
+// (matched by id, else ISIN); when every position has one, that endpoint
+// is not called.
+func TestInvestmentDetailFillsMissingDetail(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, envOpts{wrap: serve(map[string]string{
+			"/v0/bank/credentials/investment": `[
+ {"_id":"i-1","name":"A","isin":"ES0000000001","type":"F","amount":1,"balance":1,"currency":"EUR","detail":{"source":"list"}},
+ {"_id":"i-2","name":"B","isin":"ES0000000002","type":"F","amount":1,"balance":1,"currency":"EUR"},
+ {"_id":"i-3","name":"C","isin":"ES0000000003","type":"F","amount":1,"balance":1,"currency":"EUR","detail":null}]`,
+			"/v0/bank/credentials/investment/detail": `[{"investment_id":"i-2","srri":4},{"isin":"ES0000000003","ter":0.50}]`,
+		})})
+		c := e.link(userA, "testbank", "")
+		e.ensure(c, models.ProductInvestments)
+		var invs []models.Investment
+		check(t, db.Gorm.Where("credentials_id = ?", c.ID).Order("provider_id").Find(&invs).Error)
+		want := []string{`{"source":"list"}`, `{"investment_id":"i-2","srri":4}`, `{"isin":"ES0000000003","ter":0.50}`}
+		if len(invs) != len(want) {
+			t.Fatalf("%d investments", len(invs))
+		}
+		for i, w := range want {
+			if invs[i].Detail == nil || !sameJSON(t, invs[i].Detail, w) {
+				t.Errorf("%s detail %s, want %s", invs[i].ProviderID, invs[i].Detail, w)
+			}
+		}
+	})
+}
+
+func TestInvestmentDetailNotAskedWhenListed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, envOpts{})
+		c := e.link(userA, "testbank", "")
+		e.ensure(c, models.ProductInvestments)
+		if n := e.sim.RequestCounts()["/v0/bank/credentials/investment/detail"]; n != 0 {
+			t.Fatalf("/investment/detail called %d times though every position has its detail", n)
+		}
+		var missing int64
+		check(t, db.Gorm.Model(&models.Investment{}).Where("credentials_id = ? AND detail IS NULL", c.ID).Count(&missing).Error)
+		if missing != 0 {
+			t.Fatalf("%d positions without detail", missing)
+		}
+	})
+}
+
+// sameJSON compares two JSON objects whatever their key order (jsonb
+// reorders keys), numbers by their text.
+func sameJSON(t *testing.T, got models.JSON, want string) bool {
+	t.Helper()
+	decode := func(b []byte) map[string]any {
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		var m map[string]any
+		if err := d.Decode(&m); err != nil {
+			t.Fatalf("decode %s: %v", b, err)
+		}
+		return m
+	}
+	return reflect.DeepEqual(decode(got), decode([]byte(want)))
 }

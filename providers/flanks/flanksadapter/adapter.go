@@ -92,7 +92,7 @@ func newFetchers(c *flanks.Client) map[models.Product]fetcher {
 		models.ProductAccounts:     listOf(c.ListAccounts, mapAccount, func(r *provider.Rows, v []models.Account) { r.Accounts = v }),
 		models.ProductTransactions: listOf(c.ListAccountTransactions, mapAccountTxn, func(r *provider.Rows, v []provider.Linked[models.AccountTransaction]) { r.Transactions = v }),
 		models.ProductPortfolios:   listOf(c.ListPortfolios, mapPortfolio, func(r *provider.Rows, v []models.Portfolio) { r.Portfolios = v }),
-		models.ProductInvestments:  listOf(c.ListInvestments, mapInvestment, func(r *provider.Rows, v []provider.Linked[models.Investment]) { r.Investments = v }),
+		models.ProductInvestments:  investments(c),
 		models.ProductInvTxns:      listOf(c.ListInvestmentTransactions, mapInvestmentTxn, func(r *provider.Rows, v []provider.Linked[models.InvestmentTransaction]) { r.InvestmentTxns = v }),
 		models.ProductLiabilities:  listOf(c.ListLiabilities, mapLiability, func(r *provider.Rows, v []models.Liability) { r.Liabilities = v }),
 		models.ProductLiabTxns:     listOf(c.ListLiabilityTransactions, mapLiabilityTxn, func(r *provider.Rows, v []provider.Linked[models.LiabilityTransaction]) { r.LiabilityTxns = v }),
