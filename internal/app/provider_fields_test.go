@@ -16,25 +16,26 @@ const providerFieldsQuery = `{ me { credentials(first: 5) { nodes {
     transactions(first: 10) { nodes { balanceCurrency creditAccount externalId } } } }
   cards(first: 5) { nodes { externalId transactions(first: 10) { nodes { externalId } } } } } } } }`
 
+// fieldsAccount is an account of providerFieldsQuery's answer.
+type fieldsAccount struct {
+	IBAN         *string `json:"iban"`
+	ExternalID   *string
+	Transactions struct {
+		Nodes []struct {
+			OperationDate                                 string
+			BankTransactionID, OrderID, PairTransactionID *string
+			ExternalID                                    *string
+		}
+	}
+}
+
 type providerFieldsData struct {
 	Me struct {
 		Credentials struct {
 			Nodes []struct {
-				Provider string
-				Status   struct{ LastTransactionDate *string }
-				Accounts struct {
-					Nodes []struct {
-						IBAN         *string `json:"iban"`
-						ExternalID   *string
-						Transactions struct {
-							Nodes []struct {
-								OperationDate                                 string
-								BankTransactionID, OrderID, PairTransactionID *string
-								ExternalID                                    *string
-							}
-						}
-					}
-				}
+				Provider   string
+				Status     struct{ LastTransactionDate *string }
+				Accounts   struct{ Nodes []fieldsAccount }
 				Portfolios struct {
 					Nodes []struct {
 						CashAccount, TaxType, ExternalID *string
@@ -146,17 +147,7 @@ func TestProviderFieldsInGraph(t *testing.T) {
 
 // checkAccountFields counts the accounts' new fields and checks the
 // status's last transaction date against their newest movement.
-func checkAccountFields(t *testing.T, accounts []struct {
-	IBAN         *string `json:"iban"`
-	ExternalID   *string
-	Transactions struct {
-		Nodes []struct {
-			OperationDate                                 string
-			BankTransactionID, OrderID, PairTransactionID *string
-			ExternalID                                    *string
-		}
-	}
-}, last *string, seen map[string]int) {
+func checkAccountFields(t *testing.T, accounts []fieldsAccount, last *string, seen map[string]int) {
 	t.Helper()
 	newest := ""
 	for _, a := range accounts {

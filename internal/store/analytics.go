@@ -266,7 +266,13 @@ func (s *Store) txnBase(p Period) txnSource {
 // so every rollup question reads a few hundred rows a month however many
 // users there are. On SQLite the sums are the integer columns only.
 func (s *Store) txnGlobalRollups() txnSource {
-	src := txnSource{from: "transaction_rollups_global AS r", currency: "r.currency", category: "r.category",
+	return rollupSource("transaction_rollups_global AS r")
+}
+
+// rollupSource reads a rollup table (r) of either level: both have the
+// same dimension and money columns.
+func rollupSource(from string) txnSource {
+	src := txnSource{from: from, currency: "r.currency", category: "r.category",
 		provider: "r.provider", institution: "r.institution_id", direction: "r.direction", period: "r.month",
 		date: "r.month",
 		money: moneyCols{count: "SUM(r.txn_count)", weight: "r.txn_count", col: "r.total",
@@ -288,13 +294,7 @@ func (s *Store) txnRollups(dims []TxnDim) txnSource {
 		}
 		from += " INDEXED BY " + idx
 	}
-	src := txnSource{from: from, currency: "r.currency", category: "r.category",
-		provider: "r.provider", institution: "r.institution_id", direction: "r.direction", period: "r.month",
-		date: "r.month",
-		money: moneyCols{count: "SUM(r.txn_count)", weight: "r.txn_count", col: "r.total",
-			split: [3]string{"r.total_int", "r.total_frac", "r.total_scale"}}}
-	src.directionIs = func(dir string) (string, []any) { return "r.direction = ?", []any{dir} }
-	return src
+	return rollupSource(from)
 }
 
 // BalanceTotal is the count and sum of one product's balances in one
