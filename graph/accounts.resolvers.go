@@ -30,7 +30,7 @@ func (r *accountResolver) Transactions(ctx context.Context, obj *models.Account,
 		return nil, err
 	}
 	c, err := r.Finance.AccountTransactions(ctx, obj, txnFilter(filter), a)
-	return accountTxnConn(ctx, c), partial(ctx, err)
+	return accountTxnConn(ctx, c, err), partial(ctx, err)
 }
 
 // Account is the resolver for the account field.

@@ -25,7 +25,7 @@ func (r *cardResolver) Transactions(ctx context.Context, obj *models.Card, filte
 		return nil, err
 	}
 	c, err := r.Finance.CardTransactions(ctx, obj, txnFilter(filter), a)
-	return cardTxnConn(ctx, c), partial(ctx, err)
+	return cardTxnConn(ctx, c, err), partial(ctx, err)
 }
 
 // Card is the resolver for the card field.

@@ -35,7 +35,7 @@ func (r *credentialsResolver) Accounts(ctx context.Context, obj *models.Credenti
 		return nil, err
 	}
 	c, err := r.Finance.Accounts(ctx, obj, a)
-	return accountConn(ctx, c), partial(ctx, err)
+	return accountConn(ctx, c, err), partial(ctx, err)
 }
 
 // Portfolios is the resolver for the portfolios field.
@@ -45,7 +45,7 @@ func (r *credentialsResolver) Portfolios(ctx context.Context, obj *models.Creden
 		return nil, err
 	}
 	c, err := r.Finance.Portfolios(ctx, obj, a)
-	return portfolioConn(ctx, c), partial(ctx, err)
+	return portfolioConn(ctx, c, err), partial(ctx, err)
 }
 
 // Investments is the resolver for the investments field.
@@ -55,7 +55,7 @@ func (r *credentialsResolver) Investments(ctx context.Context, obj *models.Crede
 		return nil, err
 	}
 	c, err := r.Finance.Investments(ctx, obj, a)
-	return investmentConn(ctx, c), partial(ctx, err)
+	return investmentConn(ctx, c, err), partial(ctx, err)
 }
 
 // Liabilities is the resolver for the liabilities field.
@@ -65,7 +65,7 @@ func (r *credentialsResolver) Liabilities(ctx context.Context, obj *models.Crede
 		return nil, err
 	}
 	c, err := r.Finance.Liabilities(ctx, obj, a)
-	return liabilityConn(ctx, c), partial(ctx, err)
+	return liabilityConn(ctx, c, err), partial(ctx, err)
 }
 
 // Cards is the resolver for the cards field.
@@ -75,7 +75,7 @@ func (r *credentialsResolver) Cards(ctx context.Context, obj *models.Credentials
 		return nil, err
 	}
 	c, err := r.Finance.Cards(ctx, obj, a)
-	return cardConn(ctx, c), partial(ctx, err)
+	return cardConn(ctx, c, err), partial(ctx, err)
 }
 
 // Identity is the resolver for the identity field.
@@ -91,7 +91,7 @@ func (r *credentialsResolver) Holders(ctx context.Context, obj *models.Credentia
 		return nil, err
 	}
 	c, err := r.Finance.Holders(ctx, obj, a)
-	return holderConn(ctx, c), partial(ctx, err)
+	return holderConn(ctx, c, err), partial(ctx, err)
 }
 
 // Mifid is the resolver for the mifid field.

@@ -45,6 +45,14 @@ func partial(ctx context.Context, err error) error {
 	return err
 }
 
+// syncFailed reports whether a list's provider refresh failed (a
+// finance.Partial): its connection says so in syncFailed, so that an empty
+// list is not read as "none" by a client that skims the errors.
+func syncFailed(err error) bool {
+	var p *finance.Partial
+	return errors.As(err, &p)
+}
+
 // total is a connection's capped count: totalCount and totalCountIsExact.
 type total struct {
 	count int32

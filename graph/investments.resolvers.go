@@ -35,7 +35,7 @@ func (r *investmentResolver) Transactions(ctx context.Context, obj *models.Inves
 		return nil, err
 	}
 	c, err := r.Finance.InvestmentTransactions(ctx, obj, txnFilter(filter), a)
-	return investmentTxnConn(ctx, c), partial(ctx, err)
+	return investmentTxnConn(ctx, c, err), partial(ctx, err)
 }
 
 // Investment is the resolver for the investment field.
@@ -65,7 +65,7 @@ func (r *portfolioResolver) Investments(ctx context.Context, obj *models.Portfol
 		return nil, err
 	}
 	c, err := r.Finance.PortfolioInvestments(ctx, obj, a)
-	return investmentConn(ctx, c), partial(ctx, err)
+	return investmentConn(ctx, c, err), partial(ctx, err)
 }
 
 // Investment returns generated.InvestmentResolver implementation.

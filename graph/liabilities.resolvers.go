@@ -25,7 +25,7 @@ func (r *liabilityResolver) Transactions(ctx context.Context, obj *models.Liabil
 		return nil, err
 	}
 	c, err := r.Finance.LiabilityTransactions(ctx, obj, txnFilter(filter), a)
-	return liabilityTxnConn(ctx, c), partial(ctx, err)
+	return liabilityTxnConn(ctx, c, err), partial(ctx, err)
 }
 
 // Liability is the resolver for the liability field.

@@ -38,7 +38,7 @@ func (r *viewerResolver) Accounts(ctx context.Context, obj *model.Viewer, first 
 		return nil, err
 	}
 	c, err := r.Finance.UserAccounts(ctx, obj.ID, a)
-	return accountConn(ctx, c), partial(ctx, err)
+	return accountConn(ctx, c, err), partial(ctx, err)
 }
 
 // Transactions is the resolver for the transactions field.
@@ -48,7 +48,7 @@ func (r *viewerResolver) Transactions(ctx context.Context, obj *model.Viewer, fi
 		return nil, err
 	}
 	c, err := r.Finance.UserTransactions(ctx, obj.ID, txnFilter(filter), a)
-	return accountTxnConn(ctx, c), partial(ctx, err)
+	return accountTxnConn(ctx, c, err), partial(ctx, err)
 }
 
 // Summary is the resolver for the summary field.

@@ -263,6 +263,29 @@ func (ec *executionContext) fieldContext_HolderConnection_totalCountIsExact(_ co
 	return graphql.NewScalarFieldContext("HolderConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _HolderConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.HolderConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HolderConnection_syncFailed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SyncFailed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HolderConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HolderConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _HolderEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HolderEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -703,6 +726,11 @@ func (ec *executionContext) _HolderConnection(ctx context.Context, sel ast.Selec
 			}
 		case "totalCountIsExact":
 			out.Values[i] = ec._HolderConnection_totalCountIsExact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncFailed":
+			out.Values[i] = ec._HolderConnection_syncFailed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

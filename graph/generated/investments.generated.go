@@ -910,6 +910,29 @@ func (ec *executionContext) fieldContext_InvestmentConnection_totalCountIsExact(
 	return graphql.NewScalarFieldContext("InvestmentConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _InvestmentConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentConnection_syncFailed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SyncFailed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _InvestmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1576,6 +1599,29 @@ func (ec *executionContext) fieldContext_InvestmentTransactionConnection_totalCo
 	return graphql.NewScalarFieldContext("InvestmentTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _InvestmentTransactionConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentTransactionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentTransactionConnection_syncFailed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SyncFailed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentTransactionConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _InvestmentTransactionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentTransactionEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2102,6 +2148,29 @@ func (ec *executionContext) fieldContext_PortfolioConnection_totalCountIsExact(_
 	return graphql.NewScalarFieldContext("PortfolioConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _PortfolioConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioConnection_syncFailed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SyncFailed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _PortfolioEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2501,6 +2570,11 @@ func (ec *executionContext) _InvestmentConnection(ctx context.Context, sel ast.S
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "syncFailed":
+			out.Values[i] = ec._InvestmentConnection_syncFailed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2765,6 +2839,11 @@ func (ec *executionContext) _InvestmentTransactionConnection(ctx context.Context
 			}
 		case "totalCountIsExact":
 			out.Values[i] = ec._InvestmentTransactionConnection_totalCountIsExact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncFailed":
+			out.Values[i] = ec._InvestmentTransactionConnection_syncFailed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -3096,6 +3175,11 @@ func (ec *executionContext) _PortfolioConnection(ctx context.Context, sel ast.Se
 			}
 		case "totalCountIsExact":
 			out.Values[i] = ec._PortfolioConnection_totalCountIsExact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncFailed":
+			out.Values[i] = ec._PortfolioConnection_syncFailed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

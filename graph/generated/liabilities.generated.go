@@ -644,6 +644,29 @@ func (ec *executionContext) fieldContext_LiabilityConnection_totalCountIsExact(_
 	return graphql.NewScalarFieldContext("LiabilityConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _LiabilityConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiabilityConnection_syncFailed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SyncFailed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiabilityConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiabilityConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _LiabilityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1149,6 +1172,29 @@ func (ec *executionContext) fieldContext_LiabilityTransactionConnection_totalCou
 	return graphql.NewScalarFieldContext("LiabilityTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _LiabilityTransactionConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityTransactionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LiabilityTransactionConnection_syncFailed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SyncFailed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LiabilityTransactionConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LiabilityTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _LiabilityTransactionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityTransactionEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1437,6 +1483,11 @@ func (ec *executionContext) _LiabilityConnection(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "syncFailed":
+			out.Values[i] = ec._LiabilityConnection_syncFailed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1666,6 +1717,11 @@ func (ec *executionContext) _LiabilityTransactionConnection(ctx context.Context,
 			}
 		case "totalCountIsExact":
 			out.Values[i] = ec._LiabilityTransactionConnection_totalCountIsExact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "syncFailed":
+			out.Values[i] = ec._LiabilityTransactionConnection_syncFailed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

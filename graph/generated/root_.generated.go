@@ -95,6 +95,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -127,6 +128,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -164,6 +166,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -190,6 +193,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -332,6 +336,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -388,6 +393,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -424,6 +430,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -457,6 +464,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -486,6 +494,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -610,6 +619,7 @@ type ComplexityRoot struct {
 		Edges             func(childComplexity int) int
 		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
+		SyncFailed        func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		TotalCountIsExact func(childComplexity int) int
 	}
@@ -974,6 +984,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountConnection.PageInfo(childComplexity), true
+	case "AccountConnection.syncFailed":
+		if e.ComplexityRoot.AccountConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountConnection.SyncFailed(childComplexity), true
 	case "AccountConnection.totalCount":
 		if e.ComplexityRoot.AccountConnection.TotalCount == nil {
 			break
@@ -1115,6 +1131,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountTransactionConnection.PageInfo(childComplexity), true
+	case "AccountTransactionConnection.syncFailed":
+		if e.ComplexityRoot.AccountTransactionConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AccountTransactionConnection.SyncFailed(childComplexity), true
 	case "AccountTransactionConnection.totalCount":
 		if e.ComplexityRoot.AccountTransactionConnection.TotalCount == nil {
 			break
@@ -1304,6 +1326,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CardConnection.PageInfo(childComplexity), true
+	case "CardConnection.syncFailed":
+		if e.ComplexityRoot.CardConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardConnection.SyncFailed(childComplexity), true
 	case "CardConnection.totalCount":
 		if e.ComplexityRoot.CardConnection.TotalCount == nil {
 			break
@@ -1409,6 +1437,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CardTransactionConnection.PageInfo(childComplexity), true
+	case "CardTransactionConnection.syncFailed":
+		if e.ComplexityRoot.CardTransactionConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CardTransactionConnection.SyncFailed(childComplexity), true
 	case "CardTransactionConnection.totalCount":
 		if e.ComplexityRoot.CardTransactionConnection.TotalCount == nil {
 			break
@@ -1951,6 +1985,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HolderConnection.PageInfo(childComplexity), true
+	case "HolderConnection.syncFailed":
+		if e.ComplexityRoot.HolderConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HolderConnection.SyncFailed(childComplexity), true
 	case "HolderConnection.totalCount":
 		if e.ComplexityRoot.HolderConnection.TotalCount == nil {
 			break
@@ -2224,6 +2264,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvestmentConnection.PageInfo(childComplexity), true
+	case "InvestmentConnection.syncFailed":
+		if e.ComplexityRoot.InvestmentConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.SyncFailed(childComplexity), true
 	case "InvestmentConnection.totalCount":
 		if e.ComplexityRoot.InvestmentConnection.TotalCount == nil {
 			break
@@ -2389,6 +2435,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvestmentTransactionConnection.PageInfo(childComplexity), true
+	case "InvestmentTransactionConnection.syncFailed":
+		if e.ComplexityRoot.InvestmentTransactionConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentTransactionConnection.SyncFailed(childComplexity), true
 	case "InvestmentTransactionConnection.totalCount":
 		if e.ComplexityRoot.InvestmentTransactionConnection.TotalCount == nil {
 			break
@@ -2541,6 +2593,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LiabilityConnection.PageInfo(childComplexity), true
+	case "LiabilityConnection.syncFailed":
+		if e.ComplexityRoot.LiabilityConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiabilityConnection.SyncFailed(childComplexity), true
 	case "LiabilityConnection.totalCount":
 		if e.ComplexityRoot.LiabilityConnection.TotalCount == nil {
 			break
@@ -2664,6 +2722,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LiabilityTransactionConnection.PageInfo(childComplexity), true
+	case "LiabilityTransactionConnection.syncFailed":
+		if e.ComplexityRoot.LiabilityTransactionConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LiabilityTransactionConnection.SyncFailed(childComplexity), true
 	case "LiabilityTransactionConnection.totalCount":
 		if e.ComplexityRoot.LiabilityTransactionConnection.TotalCount == nil {
 			break
@@ -3218,6 +3282,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PortfolioConnection.PageInfo(childComplexity), true
+	case "PortfolioConnection.syncFailed":
+		if e.ComplexityRoot.PortfolioConnection.SyncFailed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioConnection.SyncFailed(childComplexity), true
 	case "PortfolioConnection.totalCount":
 		if e.ComplexityRoot.PortfolioConnection.TotalCount == nil {
 			break
@@ -4153,6 +4223,12 @@ type AccountConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type AccountEdge {
@@ -4173,6 +4249,12 @@ type AccountTransactionConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type AccountTransactionEdge {
@@ -4570,6 +4652,12 @@ type CardConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type CardEdge {
@@ -4590,6 +4678,12 @@ type CardTransactionConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type CardTransactionEdge {
@@ -4858,6 +4952,12 @@ type HolderConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type HolderEdge {
@@ -5018,6 +5118,12 @@ type PortfolioConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type PortfolioEdge {
@@ -5038,6 +5144,12 @@ type InvestmentConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type InvestmentEdge {
@@ -5058,6 +5170,12 @@ type InvestmentTransactionConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type InvestmentTransactionEdge {
@@ -5134,6 +5252,12 @@ type LiabilityConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type LiabilityEdge {
@@ -5154,6 +5278,12 @@ type LiabilityTransactionConnection {
   totalCount: Int!
   "False when totalCount stopped at its 10,000 cap: there are more items."
   totalCountIsExact: Boolean!
+  """
+  True when refreshing this list from its provider failed: the response's
+  errors say why, and the items are what was cached before, possibly none.
+  An empty list with syncFailed true means "unknown", not "none".
+  """
+  syncFailed: Boolean!
 }
 
 type LiabilityTransactionEdge {
@@ -5729,6 +5859,8 @@ func (ec *executionContext) childFields_AccountConnection(ctx context.Context, f
 		return ec.fieldContext_AccountConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_AccountConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_AccountConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountConnection", field.Name)
 }
@@ -5793,6 +5925,8 @@ func (ec *executionContext) childFields_AccountTransactionConnection(ctx context
 		return ec.fieldContext_AccountTransactionConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_AccountTransactionConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_AccountTransactionConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountTransactionConnection", field.Name)
 }
@@ -5867,6 +6001,8 @@ func (ec *executionContext) childFields_CardConnection(ctx context.Context, fiel
 		return ec.fieldContext_CardConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_CardConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_CardConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CardConnection", field.Name)
 }
@@ -5919,6 +6055,8 @@ func (ec *executionContext) childFields_CardTransactionConnection(ctx context.Co
 		return ec.fieldContext_CardTransactionConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_CardTransactionConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_CardTransactionConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CardTransactionConnection", field.Name)
 }
@@ -6203,6 +6341,8 @@ func (ec *executionContext) childFields_HolderConnection(ctx context.Context, fi
 		return ec.fieldContext_HolderConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_HolderConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_HolderConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HolderConnection", field.Name)
 }
@@ -6315,6 +6455,8 @@ func (ec *executionContext) childFields_InvestmentConnection(ctx context.Context
 		return ec.fieldContext_InvestmentConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_InvestmentConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_InvestmentConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InvestmentConnection", field.Name)
 }
@@ -6387,6 +6529,8 @@ func (ec *executionContext) childFields_InvestmentTransactionConnection(ctx cont
 		return ec.fieldContext_InvestmentTransactionConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_InvestmentTransactionConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_InvestmentTransactionConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InvestmentTransactionConnection", field.Name)
 }
@@ -6453,6 +6597,8 @@ func (ec *executionContext) childFields_LiabilityConnection(ctx context.Context,
 		return ec.fieldContext_LiabilityConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_LiabilityConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_LiabilityConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LiabilityConnection", field.Name)
 }
@@ -6511,6 +6657,8 @@ func (ec *executionContext) childFields_LiabilityTransactionConnection(ctx conte
 		return ec.fieldContext_LiabilityTransactionConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_LiabilityTransactionConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_LiabilityTransactionConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LiabilityTransactionConnection", field.Name)
 }
@@ -6727,6 +6875,8 @@ func (ec *executionContext) childFields_PortfolioConnection(ctx context.Context,
 		return ec.fieldContext_PortfolioConnection_totalCount(ctx, field)
 	case "totalCountIsExact":
 		return ec.fieldContext_PortfolioConnection_totalCountIsExact(ctx, field)
+	case "syncFailed":
+		return ec.fieldContext_PortfolioConnection_syncFailed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PortfolioConnection", field.Name)
 }

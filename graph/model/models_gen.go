@@ -54,6 +54,10 @@ type AccountConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type AccountEdge struct {
@@ -72,6 +76,10 @@ type AccountTransactionConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type AccountTransactionEdge struct {
@@ -113,6 +121,10 @@ type CardConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type CardEdge struct {
@@ -131,6 +143,10 @@ type CardTransactionConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type CardTransactionEdge struct {
@@ -295,6 +311,10 @@ type HolderConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type HolderEdge struct {
@@ -313,6 +333,10 @@ type InvestmentConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type InvestmentEdge struct {
@@ -331,6 +355,10 @@ type InvestmentTransactionConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type InvestmentTransactionEdge struct {
@@ -349,6 +377,10 @@ type LiabilityConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type LiabilityEdge struct {
@@ -367,6 +399,10 @@ type LiabilityTransactionConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type LiabilityTransactionEdge struct {
@@ -450,6 +486,10 @@ type PortfolioConnection struct {
 	TotalCount int32 `json:"totalCount"`
 	// False when totalCount stopped at its 10,000 cap: there are more items.
 	TotalCountIsExact bool `json:"totalCountIsExact"`
+	// True when refreshing this list from its provider failed: the response's
+	// errors say why, and the items are what was cached before, possibly none.
+	// An empty list with syncFailed true means "unknown", not "none".
+	SyncFailed bool `json:"syncFailed"`
 }
 
 type PortfolioEdge struct {

@@ -92,8 +92,10 @@ func TestGraphUpstreamDownWithCache(t *testing.T) {
 	})
 }
 
-// TestGraphUpstreamDownCold: with nothing cached, the list is empty and
-// the error says so (stale: false); the rest of the response survives.
+// TestGraphUpstreamDownCold: with nothing cached, the list is empty, the
+// error says so (stale: false) and so does the list itself (syncFailed),
+// so a client that skims the errors does not show "no cards"; the rest of
+// the response survives, its lists not marked.
 func TestGraphUpstreamDownCold(t *testing.T) {
 	eachDB(t, nil, func(t *testing.T, s *testServer) {
 		if err := s.sim().InjectFault("/v0/bank/credentials/card", flankssim.Fault{Kind: flankssim.FaultServerError, Times: 1000}); err != nil {
@@ -104,18 +106,25 @@ func TestGraphUpstreamDownCold(t *testing.T) {
 				Credentials struct {
 					Nodes []struct {
 						ID    string
-						Cards struct{ TotalCount int }
+						Cards struct {
+							TotalCount int
+							SyncFailed bool
+						}
+						Accounts struct{ SyncFailed bool }
 					}
 				}
 			}
 		}
-		r := s.gql(t, s.token, `{ me { credentials { nodes { id cards { totalCount } } } } }`, nil, &d)
+		r := s.gql(t, s.token, `{ me { credentials { nodes { id cards { totalCount syncFailed } accounts { syncFailed } } } } }`, nil, &d)
 		if len(d.Me.Credentials.Nodes) == 0 {
 			t.Fatalf("one failing product emptied the response: %s", r.Data)
 		}
 		for _, c := range d.Me.Credentials.Nodes {
 			if c.Cards.TotalCount != 0 {
 				t.Errorf("cards %d", c.Cards.TotalCount)
+			}
+			if !c.Cards.SyncFailed || c.Accounts.SyncFailed {
+				t.Errorf("syncFailed: cards %v (want true), accounts %v (want false)", c.Cards.SyncFailed, c.Accounts.SyncFailed)
 			}
 		}
 		if len(r.Errors) == 0 {
