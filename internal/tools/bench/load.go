@@ -45,10 +45,10 @@ type loadConfig struct {
 	// Webhooks, when set, makes about one request in Webhooks.Every a
 	// signed Flinks webhook (mixed workload).
 	Webhooks    *webhookPlan
-	Concurrency  int
-	Requests     int
-	Duration     time.Duration
-	Timeout      time.Duration
+	Concurrency int
+	Requests    int
+	Duration    time.Duration
+	Timeout     time.Duration
 	// Rate > 0 sends that many requests a second whatever the answers
 	// (open loop), with at most Concurrency in flight; 0 keeps
 	// Concurrency workers busy (closed loop).
