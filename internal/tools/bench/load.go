@@ -89,6 +89,9 @@ type loadStats struct {
 	NotSent         int // open loop: due while -c requests were in flight
 	Latencies       []time.Duration
 	Statuses        map[int]int // responses by HTTP status
+	// CutShort were sent but still unanswered when the run ended; they
+	// are in no other count (the server may still have acted on them).
+	CutShort int
 }
 
 // loadResult is what a load run observed: every request, and each kind
@@ -478,9 +481,22 @@ func (r *recorder) add(kind string, o outcome, d time.Duration, status int) {
 	k.add(o, d, status)
 }
 
+// cut counts a request of kind the end of the run cut short.
+func (r *recorder) cut(kind string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res.CutShort++
+	k := r.res.Kinds[kind]
+	if k == nil {
+		k = &loadStats{}
+		r.res.Kinds[kind] = k
+	}
+	k.CutShort++
+}
+
 // load sends the requests, closed or open loop. Requests cut short by
-// -duration or Ctrl-C are neither counted nor timed: they did not fail,
-// the run ended.
+// -duration or Ctrl-C are neither counted as done nor timed: they did not
+// fail, the run ended; CutShort says how many there were.
 func load(ctx context.Context, client *http.Client, c loadConfig) *loadResult {
 	ctx, cancel := context.WithTimeout(ctx, c.Duration)
 	defer cancel()
@@ -499,6 +515,8 @@ func load(ctx context.Context, client *http.Client, c loadConfig) *loadResult {
 		}
 		if d := time.Since(due); ctx.Err() == nil {
 			rec.add(r.kind, o, d, status)
+		} else {
+			rec.cut(r.kind)
 		}
 	}
 	start := time.Now()
@@ -605,6 +623,9 @@ func printStats(w io.Writer, indent string, s *loadStats, open bool) {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 	fmt.Fprintf(w, "%slatency   p50 %s  p95 %s  p99 %s  max %s\n", indent,
 		ms(s.Percentile(50)), ms(s.Percentile(95)), ms(s.Percentile(99)), ms(s.Percentile(100)))
+	if s.CutShort > 0 {
+		fmt.Fprintf(w, "%scut short %d (unanswered when the run ended, not counted above)\n", indent, s.CutShort)
+	}
 	if len(s.Statuses) > 0 {
 		fmt.Fprintf(w, "%sstatus   ", indent)
 		for _, code := range slices.Sorted(maps.Keys(s.Statuses)) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -226,5 +227,22 @@ func TestWebhookUsageErrors(t *testing.T) {
 	}
 	if got := webhookURL("http://127.0.0.1:18081/graphql?x=1"); got != "http://127.0.0.1:18081/webhooks/flinks" {
 		t.Errorf("webhookURL = %q", got)
+	}
+}
+
+// Requests still unanswered when the run ends are counted as cut short,
+// per kind, and in nothing else: the server may have acted on them.
+func TestLoadCountsCutShort(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-release
+	}))
+	defer srv.Close()
+	defer close(release)
+	cfg := loadConfig{URL: srv.URL, Token: "t", Body: []byte(`{}`), Concurrency: 3, Requests: 100,
+		Duration: 200 * time.Millisecond, Timeout: 10 * time.Second}
+	res := load(context.Background(), newLoadClient(cfg), cfg)
+	if res.CutShort != 3 || res.Kinds["read"].CutShort != 3 || res.Total() != 0 {
+		t.Fatalf("cut short %d (reads %d), total %d; want 3, 3, 0", res.CutShort, res.Kinds["read"].CutShort, res.Total())
 	}
 }
