@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/fingraph/fingraph/internal/benchkit"
 )
 
@@ -40,10 +42,13 @@ type loadConfig struct {
 	// user (mixed workload); every RefreshEvery-th request sends the next.
 	Refresh      [][]byte
 	RefreshEvery int
-	Concurrency  int
-	Requests     int
-	Duration     time.Duration
-	Timeout      time.Duration
+	// Webhooks, when set, makes about one request in Webhooks.Every a
+	// signed Flinks webhook (mixed workload).
+	Webhooks    *webhookPlan
+	Concurrency int
+	Requests    int
+	Duration    time.Duration
+	Timeout     time.Duration
 	// Rate > 0 sends that many requests a second whatever the answers
 	// (open loop), with at most Concurrency in flight; 0 keeps
 	// Concurrency workers busy (closed loop).
@@ -54,13 +59,24 @@ type loadConfig struct {
 	ErrorsAnywhere bool
 }
 
-// request returns the kind and body of the i-th request (from 0).
-func (c loadConfig) request(i int64) (kind string, body []byte) {
-	if len(c.Refresh) > 0 && c.RefreshEvery > 0 && i%int64(c.RefreshEvery) == int64(c.RefreshEvery)-1 {
+// request returns the i-th request (from 0): a refresh when
+// i%RefreshEvery == RefreshEvery-1, else a webhook when i%Webhooks.Every
+// == 0, else a read. The two slots meet only when the two numbers are
+// coprime; the refresh wins.
+func (c loadConfig) request(i int64) call {
+	if c.isRefresh(i) {
 		n := i / int64(c.RefreshEvery)
-		return "refreshCredentials", c.Refresh[n%int64(len(c.Refresh))]
+		return call{kind: "refreshCredentials", body: c.Refresh[n%int64(len(c.Refresh))]}
 	}
-	return "read", c.Body
+	if w := c.Webhooks; w != nil && w.Every > 0 && i%int64(w.Every) == 0 {
+		j := i / int64(w.Every)
+		return w.webhook(j, j > 0 && !c.isRefresh(i-int64(w.Every)))
+	}
+	return call{kind: "read", body: c.Body}
+}
+
+func (c loadConfig) isRefresh(i int64) bool {
+	return len(c.Refresh) > 0 && c.RefreshEvery > 0 && i%int64(c.RefreshEvery) == int64(c.RefreshEvery)-1
 }
 
 // loadStats counts the requests of one kind, or of all. Latencies are of
@@ -72,6 +88,10 @@ type loadStats struct {
 	GraphQLErrors   int // 200 with an "errors" entry
 	NotSent         int // open loop: due while -c requests were in flight
 	Latencies       []time.Duration
+	Statuses        map[int]int // responses by HTTP status
+	// CutShort were sent but still unanswered when the run ended; they
+	// are in no other count (the server may still have acted on them).
+	CutShort int
 }
 
 // loadResult is what a load run observed: every request, and each kind
@@ -90,8 +110,14 @@ func (r *loadStats) Errors() int {
 // Total is the number of requests due, answered or not.
 func (r *loadStats) Total() int { return r.Completed + r.Errors() }
 
-// add counts one request's outcome and latency.
-func (r *loadStats) add(o outcome, d time.Duration) {
+// add counts one request's outcome, latency and HTTP status (0: none).
+func (r *loadStats) add(o outcome, d time.Duration, status int) {
+	if status != 0 {
+		if r.Statuses == nil {
+			r.Statuses = map[int]int{}
+		}
+		r.Statuses[status]++
+	}
 	switch o {
 	case outcomeTransport:
 		r.TransportErrors++
@@ -150,12 +176,20 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	if r.cfg.Webhooks != nil {
+		if err := probeWebhook(ctx, client, r.cfg.Webhooks); err != nil {
+			return err
+		}
+	}
 	sub := startSubscribers(ctx, r.cfg, r.subs)
 	res := load(ctx, client, r.cfg)
 	subRes := sub.stop()
 	printLoad(stdout, r.cfg, res)
 	if r.subs > 0 {
 		printSubs(stdout, subRes)
+	}
+	if r.cfg.Webhooks != nil {
+		printWebhookExpectation(stdout, res)
 	}
 	if r.pid > 0 {
 		printRSS(stdout, r.pid, rss())
@@ -178,7 +212,13 @@ most -c in flight (a request due beyond that is an error, "not sent").
 -workload reads sends -query; mixed also sends refreshCredentials on the
 user's credentials in turn (one request in -refresh-every) and holds
 -subscribers WebSocket subscriptions (syncCompleted) open, counting their
-events. -pid samples that process's resident memory during the run.
+events, and posts signed Flinks KYC webhooks for -webhook-login to the
+server's /webhooks/flinks (about one request in -webhook-every; of those,
+one in -webhook-dup-every repeats the previous delivery's bytes, which the
+server must acknowledge without effect, and one in -webhook-bad-every is
+signed with a wrong secret, which it must refuse with 401). The secret is
+the server's FLINKS_WEBHOOK_SECRET: a development server signs its
+simulator's webhooks with it when it is set, else with a secret of its own. -pid samples that process's resident memory during the run.
 A probe request is sent first and must succeed: it fails fast on a bad
 token or query, and warms the server's cache. The load generator shares
 the machine's cores with the server: on a small machine it lowers the
@@ -189,6 +229,9 @@ server's throughput.`, stderr)
 		query    string
 		vars     string
 		tokenEnv = os.Getenv("FINGRAPH_TOKEN")
+
+		webhookEvery, dupEvery, badEvery int
+		secret, whURL, whLogin           string
 	)
 	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080/graphql", "GraphQL endpoint of the running server (loopback only)")
 	fs.StringVar(&cfg.Token, "token", "", "bearer token (default $FINGRAPH_TOKEN); the dev server prints a demo token, and \"go run . token --user demo-user\" mints one")
@@ -201,6 +244,12 @@ server's throughput.`, stderr)
 	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "timeout of one request")
 	fs.IntVar(&cfg.Rate, "rate", 0, fmt.Sprintf("requests per second, open loop (0: closed loop with -c workers; at most %d)", maxRate))
 	fs.IntVar(&cfg.RefreshEvery, "refresh-every", 20, "mixed: one request in this many is a refreshCredentials")
+	fs.IntVar(&webhookEvery, "webhook-every", 10, "mixed: about one request in this many is a signed Flinks webhook (0: none)")
+	fs.StringVar(&secret, "webhook-secret", "", "mixed: the server's FLINKS_WEBHOOK_SECRET, to sign webhooks (default $FLINKS_WEBHOOK_SECRET)")
+	fs.StringVar(&whURL, "webhook-url", "", "mixed: the Flinks webhook endpoint (default: /webhooks/flinks on -url's host)")
+	fs.StringVar(&whLogin, "webhook-login", demoFlinksLogin, "mixed: the Flinks LoginId the webhooks are for (default: the dev server's demo login)")
+	fs.IntVar(&dupEvery, "webhook-dup-every", 5, "mixed: one webhook in this many resends the previous one's body (0: none)")
+	fs.IntVar(&badEvery, "webhook-bad-every", 10, "mixed: one webhook in this many is signed with a wrong secret and must get 401 (0: none)")
 	fs.IntVar(&r.subs, "subscribers", 10, "mixed: WebSocket subscriptions to syncCompleted held open during the run")
 	fs.IntVar(&r.pid, "pid", 0, "the server's process id, to report its resident memory (Linux /proc)")
 	if err := parse(fs, args); err != nil {
@@ -220,7 +269,21 @@ server's throughput.`, stderr)
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	return r, r.validate()
+	if err := r.validate(); err != nil {
+		return nil, err
+	}
+	if r.workload != "mixed" || webhookEvery == 0 {
+		return r, nil
+	}
+	if secret == "" {
+		secret = os.Getenv("FLINKS_WEBHOOK_SECRET")
+	}
+	if whURL == "" {
+		whURL = webhookURL(cfg.URL)
+	}
+	cfg.Webhooks = &webhookPlan{URL: whURL, Secret: []byte(secret), LoginID: whLogin, Every: webhookEvery,
+		DupEvery: dupEvery, BadEvery: badEvery, Run: uuid.New(), Start: time.Now()}
+	return r, cfg.Webhooks.validate()
 }
 
 // validate checks the workload flags.
@@ -329,9 +392,15 @@ const (
 
 // send posts body once and reads the whole response.
 func send(ctx context.Context, client *http.Client, c loadConfig, body []byte) (outcome, []byte, error) {
+	o, _, b, err := sendStatus(ctx, client, c, body)
+	return o, b, err
+}
+
+// sendStatus is send, with the response's HTTP status (0: none).
+func sendStatus(ctx context.Context, client *http.Client, c loadConfig, body []byte) (outcome, int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
 	if err != nil {
-		return outcomeTransport, nil, err
+		return outcomeTransport, 0, nil, err
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
@@ -339,19 +408,19 @@ func send(ctx context.Context, client *http.Client, c loadConfig, body []byte) (
 	req.Header.Set("Content-Type", "application/json")
 	res, err := client.Do(req)
 	if err != nil {
-		return outcomeTransport, nil, err
+		return outcomeTransport, 0, nil, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	switch {
 	case err != nil:
-		return outcomeTransport, b, err
+		return outcomeTransport, res.StatusCode, b, err
 	case res.StatusCode != http.StatusOK:
-		return outcomeHTTP, b, fmt.Errorf("status %d", res.StatusCode)
+		return outcomeHTTP, res.StatusCode, b, fmt.Errorf("status %d", res.StatusCode)
 	case hasErrors(b), c.ErrorsAnywhere && hasErrorsAnywhere(b):
-		return outcomeGraphQL, b, errors.New("GraphQL errors")
+		return outcomeGraphQL, res.StatusCode, b, errors.New("GraphQL errors")
 	}
-	return outcomeOK, b, nil
+	return outcomeOK, res.StatusCode, b, nil
 }
 
 // hasErrors reports a GraphQL response with an "errors" entry. fingraph
@@ -400,31 +469,54 @@ func newRecorder(c loadConfig) *recorder {
 }
 
 // add counts the outcome of one request of kind.
-func (r *recorder) add(kind string, o outcome, d time.Duration) {
+func (r *recorder) add(kind string, o outcome, d time.Duration, status int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.res.add(o, d)
+	r.res.add(o, d, status)
 	k := r.res.Kinds[kind]
 	if k == nil {
 		k = &loadStats{}
 		r.res.Kinds[kind] = k
 	}
-	k.add(o, d)
+	k.add(o, d, status)
+}
+
+// cut counts a request of kind the end of the run cut short.
+func (r *recorder) cut(kind string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res.CutShort++
+	k := r.res.Kinds[kind]
+	if k == nil {
+		k = &loadStats{}
+		r.res.Kinds[kind] = k
+	}
+	k.CutShort++
 }
 
 // load sends the requests, closed or open loop. Requests cut short by
-// -duration or Ctrl-C are neither counted nor timed: they did not fail,
-// the run ended.
+// -duration or Ctrl-C are neither counted as done nor timed: they did not
+// fail, the run ended; CutShort says how many there were.
 func load(ctx context.Context, client *http.Client, c loadConfig) *loadResult {
 	ctx, cancel := context.WithTimeout(ctx, c.Duration)
 	defer cancel()
 	rec := newRecorder(c)
 	// one sends request i, timing it from due (when it should have left).
 	one := func(i int64, due time.Time) {
-		kind, body := c.request(i)
-		o, _, _ := send(ctx, client, c, body)
+		r := c.request(i)
+		var (
+			o      outcome
+			status int
+		)
+		if r.sig != "" {
+			o, status = sendWebhook(ctx, client, c.Webhooks.URL, r)
+		} else {
+			o, status, _, _ = sendStatus(ctx, client, c, r.body)
+		}
 		if d := time.Since(due); ctx.Err() == nil {
-			rec.add(kind, o, d)
+			rec.add(r.kind, o, d, status)
+		} else {
+			rec.cut(r.kind)
 		}
 	}
 	start := time.Now()
@@ -478,8 +570,7 @@ func openLoop(ctx context.Context, c loadConfig, rec *recorder, one func(int64, 
 				one(i, due)
 			})
 		default:
-			kind, _ := c.request(i)
-			rec.add(kind, outcomeNotSent, 0)
+			rec.add(c.request(i).kind, outcomeNotSent, 0, 0)
 		}
 	}
 	wg.Wait()
@@ -532,4 +623,14 @@ func printStats(w io.Writer, indent string, s *loadStats, open bool) {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
 	fmt.Fprintf(w, "%slatency   p50 %s  p95 %s  p99 %s  max %s\n", indent,
 		ms(s.Percentile(50)), ms(s.Percentile(95)), ms(s.Percentile(99)), ms(s.Percentile(100)))
+	if s.CutShort > 0 {
+		fmt.Fprintf(w, "%scut short %d (unanswered when the run ended, not counted above)\n", indent, s.CutShort)
+	}
+	if len(s.Statuses) > 0 {
+		fmt.Fprintf(w, "%sstatus   ", indent)
+		for _, code := range slices.Sorted(maps.Keys(s.Statuses)) {
+			fmt.Fprintf(w, " %d: %d", code, s.Statuses[code])
+		}
+		fmt.Fprintln(w)
+	}
 }

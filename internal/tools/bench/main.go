@@ -32,8 +32,8 @@ commands:
   cold     one cold query of 5 products vs of 1 product, 200 ms simulated
            provider latency (target: <= 1.3x)
   load     drive a running server over HTTP on loopback: p50/p95/p99, req/s, errors;
-           closed loop or -rate (open loop); -workload mixed adds refreshCredentials
-           and WebSocket subscriptions; -pid reports the server's RSS
+           closed loop or -rate (open loop); -workload mixed adds refreshCredentials,
+           signed Flinks webhooks and WebSocket subscriptions; -pid reports the server's RSS
   swr      p99 of steady reads (50 req/s, 200 ms provider latency) while the
            accounts' TTL expires, with and without stale-while-revalidate
   cold-all one cold query over every product of one credentials vs one product

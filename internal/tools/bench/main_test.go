@@ -141,8 +141,7 @@ func TestMixedRequestOrder(t *testing.T) {
 	c := loadConfig{Body: []byte("r"), Refresh: [][]byte{[]byte("a"), []byte("b")}, RefreshEvery: 3}
 	var got string
 	for i := range int64(9) {
-		_, b := c.request(i)
-		got += string(b)
+		got += string(c.request(i).body)
 	}
 	if got != "rrarrbrra" {
 		t.Errorf("requests %q", got)

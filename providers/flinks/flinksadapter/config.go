@@ -95,6 +95,10 @@ func (c *Config) Validate(config.Env) error {
 	if err := c.validateUpload(); err != nil {
 		return err
 	}
+	// Checked without a base URL too: the sandbox simulator signs with it.
+	if c.WebhookSecret != "" && len(c.WebhookSecret) < 16 {
+		return &config.Error{Var: "FLINKS_WEBHOOK_SECRET", Msg: fmt.Sprintf("is %d characters; use at least 16", len(c.WebhookSecret))}
+	}
 	if !c.Configured() {
 		return nil
 	}
@@ -103,9 +107,6 @@ func (c *Config) Validate(config.Env) error {
 	}
 	if c.SecretKey == "" {
 		return &config.Error{Var: "FLINKS_SECRET_KEY", Msg: "is required with FLINKS_BASE_URL (GenerateAuthorizeToken)"}
-	}
-	if c.WebhookSecret != "" && len(c.WebhookSecret) < 16 {
-		return &config.Error{Var: "FLINKS_WEBHOOK_SECRET", Msg: fmt.Sprintf("is %d characters; use at least 16", len(c.WebhookSecret))}
 	}
 	return nil
 }

@@ -46,16 +46,21 @@ var (
 )
 
 // StartSim starts the Flinks simulator on o.Addr and points cfg at it;
-// its webhooks go to o.PublicURL/webhooks/flinks, signed with a secret
+// its webhooks go to o.PublicURL/webhooks/flinks, signed with
+// cfg.WebhookSecret (FLINKS_WEBHOOK_SECRET) when set, so that a load
+// generator can sign deliveries as the simulator does, else with a secret
 // made for this run. Its Upload API listens on a free loopback port (the
 // server is its only client, and its certificate names 127.0.0.1), with a
 // client certificate written to o.DataDir/flinks-upload (a temporary
 // directory without a DataDir).
 func StartSim(cfg *Config, o sandbox.Options) (*Sim, error) {
 	o = o.WithDefaults()
-	var b [24]byte
-	_, _ = rand.Read(b[:])
-	secret := hex.EncodeToString(b[:])
+	secret := cfg.WebhookSecret
+	if secret == "" {
+		var b [24]byte
+		_, _ = rand.Read(b[:])
+		secret = hex.EncodeToString(b[:])
+	}
 	so := flinkssim.Options{Seed: o.Seed, AsOf: o.AsOf, HistoryDays: min(o.HistoryDays, flinkssim.DefaultHistoryDays),
 		Latency: o.Latency, ExtractionDelay: o.ExtractionDelay, WebhookSecret: []byte(secret)}
 	if o.PublicURL != "" {

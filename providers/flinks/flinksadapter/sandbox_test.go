@@ -110,3 +110,30 @@ func checkMode(t *testing.T, path string, want os.FileMode) {
 		t.Fatalf("%s has mode %v, want %v", path, got, want)
 	}
 }
+
+// TestSandboxWebhookSecret: FLINKS_WEBHOOK_SECRET, when set, is the secret
+// the simulator signs with (a load generator signs deliveries with it
+// too); unset, each start makes its own; too short, it is refused.
+func TestSandboxWebhookSecret(t *testing.T) {
+	const secret = "bench-webhook-secret-0123456789"
+	cfg, err := loadConfig(map[string]string{"FLINKS_WEBHOOK_SECRET": secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := flinksadapter.StartSim(cfg, sandbox.Options{HistoryDays: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close() })
+	if sim.WebhookSecret() != secret || cfg.WebhookSecret != secret {
+		t.Fatalf("simulator secret %q, config %q, want %q", sim.WebhookSecret(), cfg.WebhookSecret, secret)
+	}
+	a, _ := startSim(t, sandbox.Options{HistoryDays: 30})
+	b, _ := startSim(t, sandbox.Options{HistoryDays: 30})
+	if a.WebhookSecret() == "" || a.WebhookSecret() == b.WebhookSecret() {
+		t.Fatalf("unset, two starts made secrets %q and %q", a.WebhookSecret(), b.WebhookSecret())
+	}
+	if _, err := loadConfig(map[string]string{"FLINKS_WEBHOOK_SECRET": "short"}); err == nil {
+		t.Fatal("a 5-character secret without FLINKS_BASE_URL validated")
+	}
+}
