@@ -248,6 +248,20 @@ func (s *Service) failed(ctx context.Context, creds *models.Credentials, p model
 // for pending.
 func (s *Service) recordFailure(ctx context.Context, creds *models.Credentials, p models.Product, rec *models.SyncRecord, err error) *StaleError {
 	f := provider.FailureOf(err)
+	next, pending := s.failureRecord(creds, p, rec, f)
+	perr := s.st.Tx(ctx, func(tx *store.Store) error { return s.putFailure(ctx, tx, creds, &next, pending) })
+	if perr != nil {
+		s.log.ErrorContext(ctx, "record sync failure", "credentials", creds.ID, "product", p, "error", perr.Error())
+	}
+	if pending {
+		return nil
+	}
+	return s.staleError(p, &next, f.Code, f)
+}
+
+// failureRecord is the sync record of a failed fetch of p, pending when
+// the failure says so; it keeps the last successful fetch's time.
+func (s *Service) failureRecord(creds *models.Credentials, p models.Product, rec *models.SyncRecord, f *provider.Failure) (models.SyncRecord, bool) {
 	next := models.SyncRecord{CredentialsID: creds.ID, Product: p, Status: store.SyncError,
 		ErrorCode: f.Code, AttemptedAt: s.now()}
 	if rec != nil {
@@ -257,19 +271,16 @@ func (s *Service) recordFailure(ctx context.Context, creds *models.Credentials, 
 	if pending {
 		next.Status = store.SyncPending
 	}
-	perr := s.st.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.PutSyncRecord(ctx, &next); err != nil || pending {
-			return err
-		}
-		return s.publish(ctx, tx, events.ProductFailed, creds, p)
-	})
-	if perr != nil {
-		s.log.ErrorContext(ctx, "record sync failure", "credentials", creds.ID, "product", p, "error", perr.Error())
+	return next, pending
+}
+
+// putFailure writes a failure record and, unless pending, announces the
+// failure.
+func (s *Service) putFailure(ctx context.Context, tx *store.Store, creds *models.Credentials, rec *models.SyncRecord, pending bool) error {
+	if err := tx.PutSyncRecord(ctx, rec); err != nil || pending {
+		return err
 	}
-	if pending {
-		return nil
-	}
-	return s.staleError(p, &next, f.Code, f)
+	return s.publish(ctx, tx, events.ProductFailed, creds, rec.Product)
 }
 
 // staleError builds the StaleError of product p from its sync record.

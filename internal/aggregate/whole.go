@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/fingraph/fingraph/internal/provider"
+	"github.com/fingraph/fingraph/internal/store"
 	"github.com/fingraph/fingraph/models"
 )
 
@@ -170,18 +171,37 @@ func (s *Service) syncWhole(ctx context.Context, creds *models.Credentials, wf p
 }
 
 // failWhole records a failed whole call on each of its products that is
-// not fresh (a fresh product keeps serving its rows as fresh), logging
-// the failure once.
+// not fresh (a fresh product keeps serving its rows as fresh), all in one
+// transaction: a reader arriving after the flight sees every product
+// failed, or none, never some (it would then fetch the others on their
+// own), and the failure is logged once.
 func (s *Service) failWhole(ctx context.Context, creds *models.Credentials, products []models.Product, err error) {
 	f := provider.FailureOf(err)
 	s.fetched(products[0], err)
 	s.log.WarnContext(ctx, "provider fetch failed", "credentials", creds.ID, "product", "whole",
 		"code", f.Code, "error", f.Error())
-	for _, q := range products {
-		rec, rerr := s.syncRecord(ctx, creds.ID, q)
-		if rerr != nil || s.fresh(rec) {
-			continue
+	recs, rerr := s.st.SyncRecords(ctx, []string{creds.ID})
+	if rerr != nil {
+		s.log.ErrorContext(ctx, "record sync failure", "credentials", creds.ID, "error", rerr.Error())
+		return
+	}
+	byProduct := map[models.Product]*models.SyncRecord{}
+	for i := range recs[creds.ID] {
+		byProduct[recs[creds.ID][i].Product] = &recs[creds.ID][i]
+	}
+	perr := s.st.Tx(ctx, func(tx *store.Store) error {
+		for _, q := range products {
+			if s.fresh(byProduct[q]) {
+				continue
+			}
+			next, pending := s.failureRecord(creds, q, byProduct[q], f)
+			if err := s.putFailure(ctx, tx, creds, &next, pending); err != nil {
+				return err
+			}
 		}
-		s.recordFailure(ctx, creds, q, rec, err)
+		return nil
+	})
+	if perr != nil {
+		s.log.ErrorContext(ctx, "record sync failure", "credentials", creds.ID, "error", perr.Error())
 	}
 }
