@@ -98,6 +98,11 @@ func New(ctx context.Context, cfg config.Config, logger *slog.Logger, opts ...Op
 	if err := a.observeDatabase(); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
+	if o.databaseHook != nil {
+		if err := o.databaseHook(a.DB.Gorm); err != nil {
+			return nil, errors.Join(err, a.Close())
+		}
+	}
 	if err := a.build(ctx); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,6 +24,9 @@ type testServer struct {
 	*httptest.Server
 	app   *app.App
 	token string
+	// statements counts the SQL statements of HTTP requests
+	// (countStatements).
+	statements *atomic.Int64
 }
 
 // newServer builds the app from a development config, overridden by env.
@@ -64,7 +68,8 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.New(context.Background(), cfg, logger, opts...)
+	statements := new(atomic.Int64)
+	a, err := app.New(context.Background(), cfg, logger, append(opts, statementCounter(statements))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +81,7 @@ func newServerLogging(t *testing.T, d migrations.Dialect, env map[string]string,
 	if sim := flinksadapter.SimServer(a.Sandbox); sim != nil {
 		sim.Server().SetWebhook(srv.URL+"/webhooks/flinks", []byte(sim.WebhookSecret()))
 	}
-	return &testServer{Server: srv, app: a, token: a.DemoToken}
+	return &testServer{Server: srv, app: a, token: a.DemoToken, statements: statements}
 }
 
 // eachDB runs fn against a server on SQLite and on PostgreSQL.

@@ -80,7 +80,7 @@ func TestReadAheadStatements(t *testing.T) {
 		const q = `{ me { credentials(first: 9) { nodes { id accounts(first: 10) { nodes { id iban balance
 			transactions(first: 50) { nodes { id amount operationDate description } } } } } } } }`
 		s.mustGQL(t, s.token, q, nil, nil) // warm the cache
-		n := countStatements(t, s.app.DB.Gorm)
+		n := countStatements(t, s)
 		for range 3 {
 			before := n.Load()
 			s.mustGQL(t, s.token, q, nil, nil)

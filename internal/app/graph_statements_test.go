@@ -1,39 +1,53 @@
 package app_test
 
 import (
+	"errors"
 	"math"
 	"sync/atomic"
 	"testing"
 
 	"gorm.io/gorm"
 
+	"github.com/fingraph/fingraph/internal/app"
 	"github.com/fingraph/fingraph/internal/logging"
 )
 
-// countStatements counts every SQL statement GORM sends from now on.
-// Dry runs (GORM rendering a subquery into its parent statement) run the
-// callbacks too but send nothing, so they do not count.
-func countStatements(t *testing.T, db *gorm.DB) *atomic.Int64 {
-	t.Helper()
-	var n atomic.Int64
+// statementCounter counts the SQL statements GORM sends for HTTP
+// requests. Every test server has one, registered before the server
+// starts (app.WithDatabaseHook): GORM's callbacks may not be registered
+// while background jobs run statements.
+func statementCounter(n *atomic.Int64) app.Option {
 	// Only statements of HTTP requests count: background jobs (the sweep,
 	// the outbox) share the database handle and run on their own clock.
+	// Dry runs (GORM rendering a subquery into its parent statement) run
+	// the callbacks too but send nothing, so they do not count.
 	inc := func(tx *gorm.DB) {
 		if !tx.DryRun && logging.RequestID(tx.Statement.Context) != "" {
 			n.Add(1)
 		}
 	}
-	cb := db.Callback()
-	for _, err := range []error{
-		cb.Query().After("gorm:query").Register("test:count_query", inc),
-		cb.Row().After("gorm:row").Register("test:count_row", inc),
-		cb.Raw().After("gorm:raw").Register("test:count_raw", inc),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	return &n
+	return app.WithDatabaseHook(func(db *gorm.DB) error {
+		cb := db.Callback()
+		return errors.Join(
+			cb.Query().After("gorm:query").Register("test:count_query", inc),
+			cb.Row().After("gorm:row").Register("test:count_row", inc),
+			cb.Raw().After("gorm:raw").Register("test:count_raw", inc))
+	})
+}
+
+// stmtCount is the number of statements counted since it was taken.
+type stmtCount struct {
+	total *atomic.Int64
+	base  int64
+}
+
+// Load returns the statements sent since countStatements.
+func (c *stmtCount) Load() int64 { return c.total.Load() - c.base }
+
+// countStatements counts the SQL statements s's requests send from now on.
+func countStatements(t *testing.T, s *testServer) *stmtCount {
+	t.Helper()
+	return &stmtCount{total: s.statements, base: s.statements.Load()}
 }
 
 const nested = `query($a: Int, $t: Int) { me { credentials(first: 5) { nodes { id status { pending }
@@ -48,7 +62,7 @@ func TestGraphStatementsDoNotGrowWithLists(t *testing.T) {
 	// largest shape (50 accounts' pages of 50, each with its capped count)
 	// costs 10,416 with the counts' work, over the default limit.
 	eachDB(t, map[string]string{"FINGRAPH_RATE_PER_SECOND": "0", "FINGRAPH_MAX_COST": "20000"}, func(t *testing.T, s *testServer) {
-		n := countStatements(t, s.app.DB.Gorm)
+		n := countStatements(t, s)
 		// Each list level is read ahead by the level above (finance.Child),
 		// so no level depends on a batching window. The fewest statements
 		// over a few runs is still taken, in case some other loader splits
@@ -95,7 +109,7 @@ func TestGraphNodesBatched(t *testing.T) {
 		if len(ids) < 100 {
 			t.Fatalf("want 100 transactions, got %d", len(ids))
 		}
-		n := countStatements(t, s.app.DB.Gorm)
+		n := countStatements(t, s)
 		const q = `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on AccountTransaction { amount } } }`
 		count := func(ids []string) int64 {
 			before := n.Load()

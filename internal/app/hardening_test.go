@@ -13,7 +13,7 @@ import (
 // run no SQL statement and made no provider call: no resolver ran.
 func (s *testServer) rejectedWithoutWork(t *testing.T, q, code string) {
 	t.Helper()
-	n := countStatements(t, s.app.DB.Gorm)
+	n := countStatements(t, s)
 	calls := s.sim().Requests("*")
 	r := s.gql(t, s.token, q, nil, nil)
 	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != code {

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"gorm.io/gorm"
 
 	"github.com/fingraph/fingraph/graph"
 	"github.com/fingraph/fingraph/internal/jobs"
@@ -27,6 +28,7 @@ type Option func(*options)
 type options struct {
 	spanExporter sdktrace.SpanExporter
 	version      string
+	databaseHook func(*gorm.DB) error
 }
 
 // WithSpanExporter sends every span to exp, synchronously, whatever the
@@ -34,6 +36,14 @@ type options struct {
 // exporter.
 func WithSpanExporter(exp sdktrace.SpanExporter) Option {
 	return func(o *options) { o.spanExporter = exp }
+}
+
+// WithDatabaseHook runs hook on the database handle once it is open and
+// migrated, before any job or request uses it: GORM's callback registry
+// may not change while statements run, so callbacks (tests count
+// statements with one) are registered here.
+func WithDatabaseHook(hook func(*gorm.DB) error) Option {
+	return func(o *options) { o.databaseHook = hook }
 }
 
 // WithVersion names the running version in the spans' resource.
