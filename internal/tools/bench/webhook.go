@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fingraph/fingraph/internal/sandbox"
+	"github.com/fingraph/fingraph/providers/flinks"
 )
 
 // The kinds of webhook the mixed workload sends, as its output names them.
@@ -28,9 +26,8 @@ const (
 
 // The Flinks wire format (providers.md §1; flinkssim sends the same).
 const (
-	flinksSignatureHeader = "flinks-authenticity-key"
-	flinksInstitution     = "FlinksCapital"
-	flinksUsername        = "greatday_nomfa"
+	flinksInstitution = "FlinksCapital"
+	flinksUsername    = "greatday_nomfa"
 )
 
 // demoFlinksLogin is the LoginId of the demo user's Flinks credentials
@@ -76,15 +73,15 @@ type call struct {
 func (p *webhookPlan) webhook(j int64, prevSent bool) call {
 	switch {
 	case p.isBad(j):
-		return call{kind: kindWebhookBad, body: p.body(j), sig: signFlinks([]byte("not the secret"), p.body(j)),
+		return call{kind: kindWebhookBad, body: p.body(j), sig: flinks.SignWebhook([]byte("not the secret"), p.body(j)),
 			want: http.StatusUnauthorized}
 	case p.DupEvery > 0 && j%int64(p.DupEvery) == int64(p.DupEvery)-1 && j > 0 && prevSent && !p.isBad(j-1):
 		// j-1 is not a duplicate either: DupEvery >= 2.
 		b := p.body(j - 1)
-		return call{kind: kindWebhookDup, body: b, sig: signFlinks(p.Secret, b), want: http.StatusOK}
+		return call{kind: kindWebhookDup, body: b, sig: flinks.SignWebhook(p.Secret, b), want: http.StatusOK}
 	}
 	b := p.body(j)
-	return call{kind: kindWebhook, body: b, sig: signFlinks(p.Secret, b), want: http.StatusOK}
+	return call{kind: kindWebhook, body: b, sig: flinks.SignWebhook(p.Secret, b), want: http.StatusOK}
 }
 
 // validate checks the webhook flags.
@@ -157,13 +154,6 @@ func (p *webhookPlan) body(n int64) []byte {
 	return b
 }
 
-// signFlinks is base64(HMAC-SHA256(secret, body)), Flinks' signature.
-func signFlinks(secret, body []byte) string {
-	m := hmac.New(sha256.New, secret)
-	m.Write(body)
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
 // webhookURL is the server's Flinks webhook endpoint next to its GraphQL
 // endpoint graphqlURL.
 func webhookURL(graphqlURL string) string {
@@ -183,7 +173,7 @@ func sendWebhook(ctx context.Context, client *http.Client, to string, c call) (o
 		return outcomeTransport, 0
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(flinksSignatureHeader, c.sig)
+	req.Header.Set(flinks.WebhookSignatureHeader, c.sig)
 	res, err := client.Do(req)
 	if err != nil {
 		return outcomeTransport, 0
@@ -202,7 +192,7 @@ func sendWebhook(ctx context.Context, client *http.Client, to string, c call) (o
 // accepted: it fails fast on a secret that is not the server's.
 func probeWebhook(ctx context.Context, client *http.Client, p *webhookPlan) error {
 	b := p.body(-1)
-	o, status := sendWebhook(ctx, client, p.URL, call{kind: kindWebhook, body: b, sig: signFlinks(p.Secret, b), want: http.StatusOK})
+	o, status := sendWebhook(ctx, client, p.URL, call{kind: kindWebhook, body: b, sig: flinks.SignWebhook(p.Secret, b), want: http.StatusOK})
 	switch {
 	case o == outcomeOK:
 		return nil

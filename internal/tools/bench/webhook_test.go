@@ -33,7 +33,7 @@ func TestWebhookSignedAsTheServerVerifies(t *testing.T) {
 	for j := range int64(10) {
 		c := p.webhook(j, true)
 		h := http.Header{}
-		h.Set(flinksSignatureHeader, c.sig)
+		h.Set(flinks.WebhookSignatureHeader, c.sig)
 		err := flinks.VerifyWebhook([]byte(testSecret), c.body, h)
 		if c.kind == kindWebhookBad {
 			if !errors.Is(err, flinks.ErrWebhookSignatureMismatch) {
