@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -73,20 +74,16 @@ func (s *Service) wholeFetcher(ctx context.Context, creds *models.Credentials, p
 
 // wholeDue reports whether enough of whole is needed and due.
 func (s *Service) wholeDue(ctx context.Context, credsID string, whole []models.Product, need map[models.Product]bool) bool {
-	return s.countDue(ctx, credsID, whole, need) >= cmpOr(s.opts.WholeFetchMin, len(whole)/2+1)
+	return s.countDue(ctx, credsID, whole, need) >= cmp.Or(max(s.opts.WholeFetchMin, 0), len(whole)/2+1)
 }
 
 // countDue counts the products of whole that the plan needs and that are
 // due for a fetch. A database error counts none: the reader then fetches
 // its product on its own, which reports the error.
 func (s *Service) countDue(ctx context.Context, credsID string, whole []models.Product, need map[models.Product]bool) int {
-	recs, err := s.st.SyncRecords(ctx, []string{credsID})
+	byProduct, err := s.recordsByProduct(ctx, credsID)
 	if err != nil {
 		return 0
-	}
-	byProduct := make(map[models.Product]*models.SyncRecord, len(recs[credsID]))
-	for i := range recs[credsID] {
-		byProduct[recs[credsID][i].Product] = &recs[credsID][i]
 	}
 	n := 0
 	for _, q := range whole {
@@ -98,11 +95,17 @@ func (s *Service) countDue(ctx context.Context, credsID string, whole []models.P
 	return n
 }
 
-func cmpOr(v, def int) int {
-	if v > 0 {
-		return v
+// recordsByProduct reads every sync record of credsID, by product.
+func (s *Service) recordsByProduct(ctx context.Context, credsID string) (map[models.Product]*models.SyncRecord, error) {
+	recs, err := s.st.SyncRecords(ctx, []string{credsID})
+	if err != nil {
+		return nil, err
 	}
-	return def
+	out := make(map[models.Product]*models.SyncRecord, len(recs[credsID]))
+	for i := range recs[credsID] {
+		out[recs[credsID][i].Product] = &recs[credsID][i]
+	}
+	return out, nil
 }
 
 // wholeFlight makes p fresh through the provider's whole call, shared by
@@ -180,14 +183,10 @@ func (s *Service) failWhole(ctx context.Context, creds *models.Credentials, prod
 	s.fetched(products[0], err)
 	s.log.WarnContext(ctx, "provider fetch failed", "credentials", creds.ID, "product", "whole",
 		"code", f.Code, "error", f.Error())
-	recs, rerr := s.st.SyncRecords(ctx, []string{creds.ID})
+	byProduct, rerr := s.recordsByProduct(ctx, creds.ID)
 	if rerr != nil {
 		s.log.ErrorContext(ctx, "record sync failure", "credentials", creds.ID, "error", rerr.Error())
 		return
-	}
-	byProduct := map[models.Product]*models.SyncRecord{}
-	for i := range recs[creds.ID] {
-		byProduct[recs[creds.ID][i].Product] = &recs[creds.ID][i]
 	}
 	perr := s.st.Tx(ctx, func(tx *store.Store) error {
 		for _, q := range products {
