@@ -76,12 +76,8 @@ func listOf[W, M any](call func(context.Context, flanks.AggregationRequest) ([]W
 		if err != nil {
 			return nil, err
 		}
-		out := make([]M, len(items))
-		for i := range items {
-			out[i] = m(&items[i])
-		}
 		var r provider.Rows
-		put(&r, out)
+		put(&r, mapEach(items, m))
 		return &r, nil
 	}
 }

@@ -110,10 +110,8 @@ func appendChildren[W, M any](out []models.Linked[M], items []W, m func(*W) mode
 	return out
 }
 
+// mapEach maps every wire item to its row.
 func mapEach[W, M any](items []W, m func(*W) M) []M {
-	if len(items) == 0 {
-		return nil
-	}
 	out := make([]M, len(items))
 	for i := range items {
 		out[i] = m(&items[i])
