@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fingraph/fingraph/migrations"
 	"github.com/fingraph/fingraph/providers/flanks/flankssim"
 )
 
@@ -289,4 +290,30 @@ func (s scrape) exists(name string) bool {
 		}
 	}
 	return false
+}
+
+// TestPprofOnlyWhenAsked checks that Go's profiles are served on the
+// metrics listener with FINGRAPH_PPROF, never without it, and never on
+// the public API.
+func TestPprofOnlyWhenAsked(t *testing.T) {
+	get := func(t *testing.T, url string) int {
+		t.Helper()
+		res, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	off := newServer(t, migrations.SQLite, map[string]string{"FINGRAPH_METRICS_ADDR": "127.0.0.1:0"})
+	if code := get(t, "http://"+off.app.MetricsAddr+"/debug/pprof/heap"); code != http.StatusNotFound {
+		t.Fatalf("profiles served without FINGRAPH_PPROF: %d", code)
+	}
+	on := newServer(t, migrations.SQLite, map[string]string{"FINGRAPH_METRICS_ADDR": "127.0.0.1:0", "FINGRAPH_PPROF": "true"})
+	if code := get(t, "http://"+on.app.MetricsAddr+"/debug/pprof/heap?debug=1"); code != http.StatusOK {
+		t.Fatalf("heap profile on the metrics listener: %d", code)
+	}
+	if r := on.do(t, "GET", "/debug/pprof/heap", "", nil); r.status != http.StatusNotFound {
+		t.Fatalf("the public listener serves profiles: %d", r.status)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"time"
 
@@ -119,8 +120,15 @@ func (a *App) startMetrics() error {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.Metrics.Handler())
+	if a.Config.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
-		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10}
+		WriteTimeout: a.metricsWriteTimeout(), IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			a.logger.Error("metrics listener stopped", "error", err.Error())
@@ -144,4 +152,14 @@ func (a *App) graphQLExtensions(safelist graph.Safelist) []graphql.HandlerExtens
 		ext = append(ext, a.tracing.GraphQL())
 	}
 	return ext
+}
+
+// metricsWriteTimeout bounds a response of the metrics listener; a CPU
+// profile or trace streams for its ?seconds= (30 by default), so with
+// profiles on the bound leaves room for two minutes of profiling.
+func (a *App) metricsWriteTimeout() time.Duration {
+	if a.Config.Pprof {
+		return 2*time.Minute + 10*time.Second
+	}
+	return 30 * time.Second
 }

@@ -63,6 +63,10 @@ type Config struct {
 	// MetricsAddr serves Prometheus /metrics on a listener of its own
 	// (FINGRAPH_METRICS_ADDR; empty: no metrics). It must not be public.
 	MetricsAddr string
+	// Pprof adds Go's /debug/pprof profiles to the metrics listener
+	// (FINGRAPH_PPROF, off by default; needs FINGRAPH_METRICS_ADDR): what
+	// an operator profiles a live replica with, never on the public API.
+	Pprof bool
 	// Tracing is the OpenTelemetry configuration (standard OTEL_*
 	// variables); off unless an exporter is configured.
 	Tracing Tracing
@@ -229,6 +233,7 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 		},
 		Providers:   sections,
 		MetricsAddr: r.Str("FINGRAPH_METRICS_ADDR", ""),
+		Pprof:       r.Bool("FINGRAPH_PPROF", false),
 		Tracing:     loadTracing(r),
 		Analytics:   loadAnalytics(r),
 	}

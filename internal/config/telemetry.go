@@ -115,6 +115,9 @@ func (c Config) validateTelemetry() error {
 			return &Error{"FINGRAPH_METRICS_ADDR", "must differ from FINGRAPH_ADDR: metrics never share the public listener"}
 		}
 	}
+	if c.Pprof && c.MetricsAddr == "" {
+		return &Error{"FINGRAPH_PPROF", "needs FINGRAPH_METRICS_ADDR: profiles are served on the metrics listener only"}
+	}
 	t := c.Tracing
 	switch t.Exporter {
 	case ExporterNone, ExporterConsole:

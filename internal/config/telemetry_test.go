@@ -73,6 +73,7 @@ func TestTelemetryInvalid(t *testing.T) {
 	}{
 		{"metrics addr", map[string]string{"FINGRAPH_METRICS_ADDR": "9090"}, "FINGRAPH_METRICS_ADDR"},
 		{"metrics on the public listener", map[string]string{"FINGRAPH_METRICS_ADDR": "127.0.0.1:8080"}, "FINGRAPH_METRICS_ADDR"},
+		{"profiles without the metrics listener", map[string]string{"FINGRAPH_PPROF": "true"}, "FINGRAPH_PPROF"},
 		{"exporter", map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, "OTEL_TRACES_EXPORTER"},
 		{"endpoint", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}, "OTEL_EXPORTER_OTLP_ENDPOINT"},
 		{"grpc", map[string]string{"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
