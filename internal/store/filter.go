@@ -86,6 +86,12 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// bounded reports whether f bounds amounts or text, the conditions an
+// index other than the parent's page order serves.
+func (f *TxnFilter) bounded() bool {
+	return f.MinAmount != nil || f.MaxAmount != nil || (f.Text != nil && *f.Text != "" && f.textColumn != "")
+}
+
 // on returns a copy of f for table, whose free text lives in col.
 func (f *TxnFilter) on(table, col string, hasCategory bool) *TxnFilter {
 	if f == nil {

@@ -86,6 +86,12 @@ func seriesInsert(postgres, oneParent bool, rows int, table, parentCol, textCol,
 	if oneParent {
 		parent, user = "'"+prefix+"0'", "'u0'"
 	}
+	return seriesInsertAs(postgres, rows, table, parentCol, textCol, prefix, parent, user)
+}
+
+// seriesInsertAs writes rows transactions with ids prefix-i, under the
+// parent and user SQL expressions given.
+func seriesInsertAs(postgres bool, rows int, table, parentCol, textCol, prefix, parent, user string) string {
 	// Dates are not in insertion order (a provider's pages are not
 	// either), so the physical order of rows tells the planner nothing.
 	amount, date := "((i % 2000) - 1000) + 0.5", "DATE '2024-06-30' - CAST(i * 7919 % 5000 AS integer)"

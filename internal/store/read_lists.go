@@ -25,6 +25,7 @@ type ListRequest struct {
 func (s *Store) query(ctx context.Context, r ListRequest, f *TxnFilter) listQuery {
 	q := listQuery{parents: r.Parents, scope: r.Scope, page: r.Page, withTotal: r.Total, fields: r.Fields}
 	if f != nil {
+		q.bounded = f.bounded()
 		dialect, lower := s.db.Dialector.Name(), ""
 		if f.Text != nil && *f.Text != "" {
 			lower = s.textFold(ctx)

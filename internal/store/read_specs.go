@@ -26,9 +26,10 @@ func accountSpec(parentCol string) listSpec[models.Account] {
 func accountTxnSpec(parentCol string) listSpec[models.AccountTransaction] {
 	return listSpec[models.AccountTransaction]{
 		table: "account_transactions", parentCol: parentCol, sortCol: "operation_date", sortDesc: true, projected: true,
-		parentOf: func(t *models.AccountTransaction) string { return pick(parentCol, t.AccountID, t.UserID) },
-		sortOf:   func(t *models.AccountTransaction) string { return dateSort(t.OperationDate) },
-		idOf:     func(t *models.AccountTransaction) string { return t.ID },
+		pageIndex: pick(parentCol, "account_transactions_account_id_user_page_idx", "account_transactions_user_id_operation_date_id_idx"),
+		parentOf:  func(t *models.AccountTransaction) string { return pick(parentCol, t.AccountID, t.UserID) },
+		sortOf:    func(t *models.AccountTransaction) string { return dateSort(t.OperationDate) },
+		idOf:      func(t *models.AccountTransaction) string { return t.ID },
 	}
 }
 
@@ -56,9 +57,10 @@ func investmentSpec(parentCol string) listSpec[models.Investment] {
 
 var investmentTxnSpec = listSpec[models.InvestmentTransaction]{
 	table: "investment_transactions", parentCol: "investment_id", sortCol: "operation_date", sortDesc: true, projected: true,
-	parentOf: func(t *models.InvestmentTransaction) string { return deref(t.InvestmentID) },
-	sortOf:   func(t *models.InvestmentTransaction) string { return dateSort(t.OperationDate) },
-	idOf:     func(t *models.InvestmentTransaction) string { return t.ID },
+	pageIndex: "investment_transactions_investment_id_user_page_idx",
+	parentOf:  func(t *models.InvestmentTransaction) string { return deref(t.InvestmentID) },
+	sortOf:    func(t *models.InvestmentTransaction) string { return dateSort(t.OperationDate) },
+	idOf:      func(t *models.InvestmentTransaction) string { return t.ID },
 }
 
 var liabilitySpec = listSpec[models.Liability]{
@@ -70,9 +72,10 @@ var liabilitySpec = listSpec[models.Liability]{
 
 var liabilityTxnSpec = listSpec[models.LiabilityTransaction]{
 	table: "liability_transactions", parentCol: "liability_id", sortCol: "operation_date", sortDesc: true, projected: true,
-	parentOf: func(t *models.LiabilityTransaction) string { return deref(t.LiabilityID) },
-	sortOf:   func(t *models.LiabilityTransaction) string { return dateSort(t.OperationDate) },
-	idOf:     func(t *models.LiabilityTransaction) string { return t.ID },
+	pageIndex: "liability_transactions_liability_id_user_page_idx",
+	parentOf:  func(t *models.LiabilityTransaction) string { return deref(t.LiabilityID) },
+	sortOf:    func(t *models.LiabilityTransaction) string { return dateSort(t.OperationDate) },
+	idOf:      func(t *models.LiabilityTransaction) string { return t.ID },
 }
 
 var cardSpec = listSpec[models.Card]{
@@ -84,9 +87,10 @@ var cardSpec = listSpec[models.Card]{
 
 var cardTxnSpec = listSpec[models.CardTransaction]{
 	table: "card_transactions", parentCol: "card_id", sortCol: "operation_date", sortDesc: true, projected: true,
-	parentOf: func(t *models.CardTransaction) string { return deref(t.CardID) },
-	sortOf:   func(t *models.CardTransaction) string { return dateSort(t.OperationDate) },
-	idOf:     func(t *models.CardTransaction) string { return t.ID },
+	pageIndex: "card_transactions_card_id_user_page_idx",
+	parentOf:  func(t *models.CardTransaction) string { return deref(t.CardID) },
+	sortOf:    func(t *models.CardTransaction) string { return dateSort(t.OperationDate) },
+	idOf:      func(t *models.CardTransaction) string { return t.ID },
 }
 
 var holderSpec = listSpec[models.Holder]{
