@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -103,7 +102,7 @@ func (ec *executionContext) _Account_id(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Account_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Account_credentials(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -158,7 +157,7 @@ func (ec *executionContext) _Account_iban(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Account_iban(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_alias(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -181,7 +180,7 @@ func (ec *executionContext) _Account_alias(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Account_alias(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_description(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -204,7 +203,7 @@ func (ec *executionContext) _Account_description(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Account_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_balance(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -227,7 +226,7 @@ func (ec *executionContext) _Account_balance(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Account_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Account_currency(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -250,7 +249,7 @@ func (ec *executionContext) _Account_currency(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Account_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _Account_isOwner(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -273,7 +272,7 @@ func (ec *executionContext) _Account_isOwner(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Account_isOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Account_numOwners(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -296,7 +295,7 @@ func (ec *executionContext) _Account_numOwners(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Account_numOwners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Account_owners(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -319,7 +318,7 @@ func (ec *executionContext) _Account_owners(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Account_owners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, true, true, "String")
 }
 
 func (ec *executionContext) _Account_externalId(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -342,7 +341,7 @@ func (ec *executionContext) _Account_externalId(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Account_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Account", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Account", field, false, false, "String")
 }
 
 func (ec *executionContext) _Account_transactions(ctx context.Context, field graphql.CollectedField, obj *models.Account) (ret graphql.Marshaler) {
@@ -505,7 +504,7 @@ func (ec *executionContext) _AccountConnection_totalCount(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_AccountConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
@@ -528,7 +527,7 @@ func (ec *executionContext) _AccountConnection_totalCountIsExact(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_AccountConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AccountConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.AccountConnection) (ret graphql.Marshaler) {
@@ -551,7 +550,7 @@ func (ec *executionContext) _AccountConnection_syncFailed(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_AccountConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AccountEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AccountEdge) (ret graphql.Marshaler) {
@@ -574,7 +573,7 @@ func (ec *executionContext) _AccountEdge_cursor(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_AccountEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AccountEdge) (ret graphql.Marshaler) {
@@ -629,7 +628,7 @@ func (ec *executionContext) _AccountTransaction_id(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, true, false, "ID")
 }
 
 func (ec *executionContext) _AccountTransaction_account(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -684,7 +683,7 @@ func (ec *executionContext) _AccountTransaction_amount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _AccountTransaction_balanceAfter(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -707,7 +706,7 @@ func (ec *executionContext) _AccountTransaction_balanceAfter(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_balanceAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _AccountTransaction_currency(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -730,7 +729,7 @@ func (ec *executionContext) _AccountTransaction_currency(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _AccountTransaction_operationDate(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -753,7 +752,7 @@ func (ec *executionContext) _AccountTransaction_operationDate(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_operationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "Date")
 }
 
 func (ec *executionContext) _AccountTransaction_valueDate(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -776,7 +775,7 @@ func (ec *executionContext) _AccountTransaction_valueDate(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_valueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "Date")
 }
 
 func (ec *executionContext) _AccountTransaction_description(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -799,7 +798,7 @@ func (ec *executionContext) _AccountTransaction_description(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountTransaction_category(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -822,7 +821,7 @@ func (ec *executionContext) _AccountTransaction_category(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountTransaction_cardNumber(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -845,7 +844,7 @@ func (ec *executionContext) _AccountTransaction_cardNumber(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_cardNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountTransaction_productDescription(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -868,7 +867,7 @@ func (ec *executionContext) _AccountTransaction_productDescription(ctx context.C
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_productDescription(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountTransaction_transfer(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -923,7 +922,7 @@ func (ec *executionContext) _AccountTransaction_bankTransactionId(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_bankTransactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountTransaction_orderId(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -946,7 +945,7 @@ func (ec *executionContext) _AccountTransaction_orderId(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_orderId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountTransaction_pairTransactionId(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -969,7 +968,7 @@ func (ec *executionContext) _AccountTransaction_pairTransactionId(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_pairTransactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountTransaction_externalId(ctx context.Context, field graphql.CollectedField, obj *models.AccountTransaction) (ret graphql.Marshaler) {
@@ -992,7 +991,7 @@ func (ec *executionContext) _AccountTransaction_externalId(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransaction_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountTransactionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccountTransactionConnection) (ret graphql.Marshaler) {
@@ -1111,7 +1110,7 @@ func (ec *executionContext) _AccountTransactionConnection_totalCount(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransactionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransactionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransactionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccountTransactionConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.AccountTransactionConnection) (ret graphql.Marshaler) {
@@ -1134,7 +1133,7 @@ func (ec *executionContext) _AccountTransactionConnection_totalCountIsExact(ctx 
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransactionConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransactionConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AccountTransactionConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.AccountTransactionConnection) (ret graphql.Marshaler) {
@@ -1157,7 +1156,7 @@ func (ec *executionContext) _AccountTransactionConnection_syncFailed(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransactionConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransactionConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AccountTransactionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AccountTransactionEdge) (ret graphql.Marshaler) {
@@ -1180,7 +1179,7 @@ func (ec *executionContext) _AccountTransactionEdge_cursor(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_AccountTransactionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccountTransactionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccountTransactionEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccountTransactionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AccountTransactionEdge) (ret graphql.Marshaler) {
@@ -1235,7 +1234,7 @@ func (ec *executionContext) _Transfer_beneficiary(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Transfer_beneficiary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Transfer", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Transfer_beneficiaryIban(ctx context.Context, field graphql.CollectedField, obj *models.Transfer) (ret graphql.Marshaler) {
@@ -1258,7 +1257,7 @@ func (ec *executionContext) _Transfer_beneficiaryIban(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Transfer_beneficiaryIban(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Transfer", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Transfer_payer(ctx context.Context, field graphql.CollectedField, obj *models.Transfer) (ret graphql.Marshaler) {
@@ -1281,7 +1280,7 @@ func (ec *executionContext) _Transfer_payer(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Transfer_payer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Transfer", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Transfer_payerIban(ctx context.Context, field graphql.CollectedField, obj *models.Transfer) (ret graphql.Marshaler) {
@@ -1304,7 +1303,7 @@ func (ec *executionContext) _Transfer_payerIban(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Transfer_payerIban(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Transfer", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -1376,6 +1375,18 @@ func (ec *executionContext) unmarshalInputTransactionFilter(ctx context.Context,
 	return it, nil
 }
 
+// UnmarshalTransactionFilter unmarshals raw into the TransactionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTransactionFilter(ctx context.Context, raw any) (model.TransactionFilter, error) {
+	var out model.TransactionFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TransactionFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -1390,8 +1401,7 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1402,43 +1412,11 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "credentials":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Account_credentials(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_credentials(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "iban":
 			out.Values[i] = ec._Account_iban(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1475,86 +1453,22 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owners":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Account_owners(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_owners(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "externalId":
 			out.Values[i] = ec._Account_externalId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "transactions":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Account_transactions(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Account_transactions(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1564,14 +1478,10 @@ func (ec *executionContext) _Account(ctx context.Context, sel ast.SelectionSet, 
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1582,8 +1492,7 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1627,14 +1536,10 @@ func (ec *executionContext) _AccountConnection(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1645,8 +1550,7 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1670,14 +1574,10 @@ func (ec *executionContext) _AccountEdge(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1688,8 +1588,7 @@ func (ec *executionContext) _AccountTransaction(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountTransactionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1700,43 +1599,11 @@ func (ec *executionContext) _AccountTransaction(ctx context.Context, sel ast.Sel
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "account":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._AccountTransaction_account(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccountTransaction_account(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "amount":
 			out.Values[i] = ec._AccountTransaction_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1816,14 +1683,10 @@ func (ec *executionContext) _AccountTransaction(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1834,8 +1697,7 @@ func (ec *executionContext) _AccountTransactionConnection(ctx context.Context, s
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountTransactionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1879,14 +1741,10 @@ func (ec *executionContext) _AccountTransactionConnection(ctx context.Context, s
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1897,8 +1755,7 @@ func (ec *executionContext) _AccountTransactionEdge(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, accountTransactionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1922,14 +1779,10 @@ func (ec *executionContext) _AccountTransactionEdge(ctx context.Context, sel ast
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1940,8 +1793,7 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, transferImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1975,14 +1827,10 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2013,9 +1861,7 @@ func (ec *executionContext) marshalNAccount2ᚕgithubᚗcomᚋfingraphᚋfingrap
 
 func (ec *executionContext) marshalNAccount2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐAccount(ctx context.Context, sel ast.SelectionSet, v *models.Account) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Account!")
 		return graphql.Null
 	}
 	return ec._Account(ctx, sel, v)
@@ -2023,9 +1869,7 @@ func (ec *executionContext) marshalNAccount2ᚖgithubᚗcomᚋfingraphᚋfingrap
 
 func (ec *executionContext) marshalNAccountConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐAccountConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccountConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "AccountConnection!")
 		return graphql.Null
 	}
 	return ec._AccountConnection(ctx, sel, v)
@@ -2073,9 +1917,7 @@ func (ec *executionContext) marshalNAccountTransaction2ᚕgithubᚗcomᚋfingrap
 
 func (ec *executionContext) marshalNAccountTransaction2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐAccountTransaction(ctx context.Context, sel ast.SelectionSet, v *models.AccountTransaction) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "AccountTransaction!")
 		return graphql.Null
 	}
 	return ec._AccountTransaction(ctx, sel, v)
@@ -2083,9 +1925,7 @@ func (ec *executionContext) marshalNAccountTransaction2ᚖgithubᚗcomᚋfingrap
 
 func (ec *executionContext) marshalNAccountTransactionConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐAccountTransactionConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccountTransactionConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "AccountTransactionConnection!")
 		return graphql.Null
 	}
 	return ec._AccountTransactionConnection(ctx, sel, v)

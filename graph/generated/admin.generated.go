@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -46,7 +45,7 @@ func (ec *executionContext) _MissingCredentials_credentialsId(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_MissingCredentials_credentialsId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MissingCredentials", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("MissingCredentials", field, false, false, "ID")
 }
 
 func (ec *executionContext) _MissingCredentials_userId(ctx context.Context, field graphql.CollectedField, obj *reconcile.Missing) (ret graphql.Marshaler) {
@@ -69,7 +68,7 @@ func (ec *executionContext) _MissingCredentials_userId(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_MissingCredentials_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MissingCredentials", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("MissingCredentials", field, false, false, "ID")
 }
 
 func (ec *executionContext) _MissingCredentials_createdAt(ctx context.Context, field graphql.CollectedField, obj *reconcile.Missing) (ret graphql.Marshaler) {
@@ -92,7 +91,7 @@ func (ec *executionContext) _MissingCredentials_createdAt(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_MissingCredentials_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MissingCredentials", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("MissingCredentials", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _PendingLinkCode_codeLast4(ctx context.Context, field graphql.CollectedField, obj *reconcile.PendingCode) (ret graphql.Marshaler) {
@@ -115,7 +114,7 @@ func (ec *executionContext) _PendingLinkCode_codeLast4(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_PendingLinkCode_codeLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PendingLinkCode", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PendingLinkCode", field, false, false, "String")
 }
 
 func (ec *executionContext) _PendingLinkCode_externalId(ctx context.Context, field graphql.CollectedField, obj *reconcile.PendingCode) (ret graphql.Marshaler) {
@@ -138,7 +137,7 @@ func (ec *executionContext) _PendingLinkCode_externalId(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_PendingLinkCode_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PendingLinkCode", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PendingLinkCode", field, false, false, "String")
 }
 
 func (ec *executionContext) _PendingLinkCode_createdAt(ctx context.Context, field graphql.CollectedField, obj *reconcile.PendingCode) (ret graphql.Marshaler) {
@@ -161,7 +160,7 @@ func (ec *executionContext) _PendingLinkCode_createdAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_PendingLinkCode_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PendingLinkCode", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("PendingLinkCode", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _PendingLinkCode_expiresAt(ctx context.Context, field graphql.CollectedField, obj *reconcile.PendingCode) (ret graphql.Marshaler) {
@@ -184,7 +183,7 @@ func (ec *executionContext) _PendingLinkCode_expiresAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_PendingLinkCode_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PendingLinkCode", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("PendingLinkCode", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ProviderReconciliation_provider(ctx context.Context, field graphql.CollectedField, obj *reconcile.Report) (ret graphql.Marshaler) {
@@ -207,7 +206,7 @@ func (ec *executionContext) _ProviderReconciliation_provider(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_ProviderReconciliation_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProviderReconciliation", field, false, false, errors.New("field of type Provider does not have child fields"))
+	return graphql.NewScalarFieldContext("ProviderReconciliation", field, false, false, "Provider")
 }
 
 func (ec *executionContext) _ProviderReconciliation_status(ctx context.Context, field graphql.CollectedField, obj *reconcile.Report) (ret graphql.Marshaler) {
@@ -230,7 +229,7 @@ func (ec *executionContext) _ProviderReconciliation_status(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ProviderReconciliation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProviderReconciliation", field, false, false, errors.New("field of type ReconciliationStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("ProviderReconciliation", field, false, false, "ReconciliationStatus")
 }
 
 func (ec *executionContext) _ProviderReconciliation_errorCode(ctx context.Context, field graphql.CollectedField, obj *reconcile.Report) (ret graphql.Marshaler) {
@@ -253,7 +252,7 @@ func (ec *executionContext) _ProviderReconciliation_errorCode(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_ProviderReconciliation_errorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProviderReconciliation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ProviderReconciliation", field, false, false, "String")
 }
 
 func (ec *executionContext) _ProviderReconciliation_orphanedUpstream(ctx context.Context, field graphql.CollectedField, obj *reconcile.Report) (ret graphql.Marshaler) {
@@ -372,7 +371,7 @@ func (ec *executionContext) _UpstreamConnection_refLast4(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_UpstreamConnection_refLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpstreamConnection_status(ctx context.Context, field graphql.CollectedField, obj *reconcile.Orphan) (ret graphql.Marshaler) {
@@ -395,7 +394,7 @@ func (ec *executionContext) _UpstreamConnection_status(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_UpstreamConnection_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpstreamConnection_institution(ctx context.Context, field graphql.CollectedField, obj *reconcile.Orphan) (ret graphql.Marshaler) {
@@ -418,7 +417,7 @@ func (ec *executionContext) _UpstreamConnection_institution(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_UpstreamConnection_institution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpstreamConnection_externalId(ctx context.Context, field graphql.CollectedField, obj *reconcile.Orphan) (ret graphql.Marshaler) {
@@ -441,7 +440,7 @@ func (ec *executionContext) _UpstreamConnection_externalId(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_UpstreamConnection_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, "String")
 }
 
 func (ec *executionContext) _UpstreamConnection_createdAt(ctx context.Context, field graphql.CollectedField, obj *reconcile.Orphan) (ret graphql.Marshaler) {
@@ -464,7 +463,7 @@ func (ec *executionContext) _UpstreamConnection_createdAt(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_UpstreamConnection_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("UpstreamConnection", field, false, false, "DateTime")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -485,8 +484,7 @@ func (ec *executionContext) _MissingCredentials(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, missingCredentialsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -515,14 +513,10 @@ func (ec *executionContext) _MissingCredentials(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -533,8 +527,7 @@ func (ec *executionContext) _PendingLinkCode(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, pendingLinkCodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -568,14 +561,10 @@ func (ec *executionContext) _PendingLinkCode(ctx context.Context, sel ast.Select
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -586,8 +575,7 @@ func (ec *executionContext) _ProviderReconciliation(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, providerReconciliationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -631,14 +619,10 @@ func (ec *executionContext) _ProviderReconciliation(ctx context.Context, sel ast
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -649,8 +633,7 @@ func (ec *executionContext) _UpstreamConnection(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, upstreamConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -689,14 +672,10 @@ func (ec *executionContext) _UpstreamConnection(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -775,9 +754,7 @@ func (ec *executionContext) marshalNReconciliationStatus2githubᚗcomᚋfingraph
 	_ = sel
 	res := graphql.MarshalString(marshalNReconciliationStatus2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋreconcileᚐStatus[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReconciliationStatus!")
 	}
 	return res
 }

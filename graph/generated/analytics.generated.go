@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -178,7 +177,7 @@ func (ec *executionContext) _AccessLogEntry_id(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntry_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntry", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntry", field, true, true, "ID")
 }
 
 func (ec *executionContext) _AccessLogEntry_at(ctx context.Context, field graphql.CollectedField, obj *models.AccessLogEntry) (ret graphql.Marshaler) {
@@ -201,7 +200,7 @@ func (ec *executionContext) _AccessLogEntry_at(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AccessLogEntry_actorId(ctx context.Context, field graphql.CollectedField, obj *models.AccessLogEntry) (ret graphql.Marshaler) {
@@ -224,7 +223,7 @@ func (ec *executionContext) _AccessLogEntry_actorId(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntry_actorId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AccessLogEntry_actorRole(ctx context.Context, field graphql.CollectedField, obj *models.AccessLogEntry) (ret graphql.Marshaler) {
@@ -247,7 +246,7 @@ func (ec *executionContext) _AccessLogEntry_actorRole(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntry_actorRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntry", field, true, true, errors.New("field of type Role does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntry", field, true, true, "Role")
 }
 
 func (ec *executionContext) _AccessLogEntry_userId(ctx context.Context, field graphql.CollectedField, obj *models.AccessLogEntry) (ret graphql.Marshaler) {
@@ -270,7 +269,7 @@ func (ec *executionContext) _AccessLogEntry_userId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntry_userId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, "ID")
 }
 
 func (ec *executionContext) _AccessLogEntry_operationName(ctx context.Context, field graphql.CollectedField, obj *models.AccessLogEntry) (ret graphql.Marshaler) {
@@ -293,7 +292,7 @@ func (ec *executionContext) _AccessLogEntry_operationName(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntry_operationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccessLogEntry_queryHash(ctx context.Context, field graphql.CollectedField, obj *models.AccessLogEntry) (ret graphql.Marshaler) {
@@ -316,7 +315,7 @@ func (ec *executionContext) _AccessLogEntry_queryHash(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntry_queryHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccessLogEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AccessLogEntryConnection) (ret graphql.Marshaler) {
@@ -435,7 +434,7 @@ func (ec *executionContext) _AccessLogEntryConnection_totalCount(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntryConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntryConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AccessLogEntryConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.AccessLogEntryConnection) (ret graphql.Marshaler) {
@@ -458,7 +457,7 @@ func (ec *executionContext) _AccessLogEntryConnection_totalCountIsExact(ctx cont
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntryConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntryConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntryConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AccessLogEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AccessLogEntryEdge) (ret graphql.Marshaler) {
@@ -481,7 +480,7 @@ func (ec *executionContext) _AccessLogEntryEdge_cursor(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_AccessLogEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AccessLogEntryEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AccessLogEntryEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _AccessLogEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AccessLogEntryEdge) (ret graphql.Marshaler) {
@@ -800,7 +799,7 @@ func (ec *executionContext) _CredentialsCount_provider(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsCount_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsCount", field, false, false, errors.New("field of type Provider does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsCount", field, false, false, "Provider")
 }
 
 func (ec *executionContext) _CredentialsCount_state(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsCount) (ret graphql.Marshaler) {
@@ -823,7 +822,7 @@ func (ec *executionContext) _CredentialsCount_state(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsCount_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsCount", field, false, false, errors.New("field of type CredentialsState does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsCount", field, false, false, "CredentialsState")
 }
 
 func (ec *executionContext) _CredentialsCount_count(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsCount) (ret graphql.Marshaler) {
@@ -846,7 +845,7 @@ func (ec *executionContext) _CredentialsCount_count(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ExposureTotal_type(ctx context.Context, field graphql.CollectedField, obj *model.ExposureTotal) (ret graphql.Marshaler) {
@@ -869,7 +868,7 @@ func (ec *executionContext) _ExposureTotal_type(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ExposureTotal_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExposureTotal", field, false, false, errors.New("field of type InvestmentType does not have child fields"))
+	return graphql.NewScalarFieldContext("ExposureTotal", field, false, false, "InvestmentType")
 }
 
 func (ec *executionContext) _ExposureTotal_currency(ctx context.Context, field graphql.CollectedField, obj *model.ExposureTotal) (ret graphql.Marshaler) {
@@ -892,7 +891,7 @@ func (ec *executionContext) _ExposureTotal_currency(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_ExposureTotal_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExposureTotal", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("ExposureTotal", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _ExposureTotal_count(ctx context.Context, field graphql.CollectedField, obj *model.ExposureTotal) (ret graphql.Marshaler) {
@@ -915,7 +914,7 @@ func (ec *executionContext) _ExposureTotal_count(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ExposureTotal_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExposureTotal", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("ExposureTotal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ExposureTotal_total(ctx context.Context, field graphql.CollectedField, obj *model.ExposureTotal) (ret graphql.Marshaler) {
@@ -938,7 +937,7 @@ func (ec *executionContext) _ExposureTotal_total(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_ExposureTotal_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExposureTotal", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("ExposureTotal", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _SyncFailureCount_provider(ctx context.Context, field graphql.CollectedField, obj *model.SyncFailureCount) (ret graphql.Marshaler) {
@@ -961,7 +960,7 @@ func (ec *executionContext) _SyncFailureCount_provider(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_SyncFailureCount_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SyncFailureCount", field, false, false, errors.New("field of type Provider does not have child fields"))
+	return graphql.NewScalarFieldContext("SyncFailureCount", field, false, false, "Provider")
 }
 
 func (ec *executionContext) _SyncFailureCount_product(ctx context.Context, field graphql.CollectedField, obj *model.SyncFailureCount) (ret graphql.Marshaler) {
@@ -984,7 +983,7 @@ func (ec *executionContext) _SyncFailureCount_product(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_SyncFailureCount_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SyncFailureCount", field, false, false, errors.New("field of type ProductKind does not have child fields"))
+	return graphql.NewScalarFieldContext("SyncFailureCount", field, false, false, "ProductKind")
 }
 
 func (ec *executionContext) _SyncFailureCount_errorCode(ctx context.Context, field graphql.CollectedField, obj *model.SyncFailureCount) (ret graphql.Marshaler) {
@@ -1007,7 +1006,7 @@ func (ec *executionContext) _SyncFailureCount_errorCode(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_SyncFailureCount_errorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SyncFailureCount", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("SyncFailureCount", field, false, false, "String")
 }
 
 func (ec *executionContext) _SyncFailureCount_count(ctx context.Context, field graphql.CollectedField, obj *model.SyncFailureCount) (ret graphql.Marshaler) {
@@ -1030,7 +1029,7 @@ func (ec *executionContext) _SyncFailureCount_count(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_SyncFailureCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SyncFailureCount", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("SyncFailureCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TransactionTotal_currency(ctx context.Context, field graphql.CollectedField, obj *model.TransactionTotal) (ret graphql.Marshaler) {
@@ -1053,7 +1052,7 @@ func (ec *executionContext) _TransactionTotal_currency(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_TransactionTotal_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _TransactionTotal_period(ctx context.Context, field graphql.CollectedField, obj *model.TransactionTotal) (ret graphql.Marshaler) {
@@ -1076,7 +1075,7 @@ func (ec *executionContext) _TransactionTotal_period(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_TransactionTotal_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, "Date")
 }
 
 func (ec *executionContext) _TransactionTotal_category(ctx context.Context, field graphql.CollectedField, obj *model.TransactionTotal) (ret graphql.Marshaler) {
@@ -1099,7 +1098,7 @@ func (ec *executionContext) _TransactionTotal_category(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_TransactionTotal_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, "String")
 }
 
 func (ec *executionContext) _TransactionTotal_provider(ctx context.Context, field graphql.CollectedField, obj *model.TransactionTotal) (ret graphql.Marshaler) {
@@ -1122,7 +1121,7 @@ func (ec *executionContext) _TransactionTotal_provider(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_TransactionTotal_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, errors.New("field of type Provider does not have child fields"))
+	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, "Provider")
 }
 
 func (ec *executionContext) _TransactionTotal_institution(ctx context.Context, field graphql.CollectedField, obj *model.TransactionTotal) (ret graphql.Marshaler) {
@@ -1177,7 +1176,7 @@ func (ec *executionContext) _TransactionTotal_direction(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_TransactionTotal_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, errors.New("field of type Direction does not have child fields"))
+	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, "Direction")
 }
 
 func (ec *executionContext) _TransactionTotal_count(ctx context.Context, field graphql.CollectedField, obj *model.TransactionTotal) (ret graphql.Marshaler) {
@@ -1200,7 +1199,7 @@ func (ec *executionContext) _TransactionTotal_count(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_TransactionTotal_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _TransactionTotal_total(ctx context.Context, field graphql.CollectedField, obj *model.TransactionTotal) (ret graphql.Marshaler) {
@@ -1223,7 +1222,7 @@ func (ec *executionContext) _TransactionTotal_total(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_TransactionTotal_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("TransactionTotal", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _UserOverview_id(ctx context.Context, field graphql.CollectedField, obj *model.UserOverview) (ret graphql.Marshaler) {
@@ -1246,7 +1245,7 @@ func (ec *executionContext) _UserOverview_id(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_UserOverview_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserOverview", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("UserOverview", field, false, false, "ID")
 }
 
 func (ec *executionContext) _UserOverview_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.UserOverview) (ret graphql.Marshaler) {
@@ -1269,7 +1268,7 @@ func (ec *executionContext) _UserOverview_createdAt(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_UserOverview_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserOverview", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("UserOverview", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _UserOverview_lastSeenAt(ctx context.Context, field graphql.CollectedField, obj *model.UserOverview) (ret graphql.Marshaler) {
@@ -1292,7 +1291,7 @@ func (ec *executionContext) _UserOverview_lastSeenAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_UserOverview_lastSeenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserOverview", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("UserOverview", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _UserOverview_credentials(ctx context.Context, field graphql.CollectedField, obj *model.UserOverview) (ret graphql.Marshaler) {
@@ -1443,7 +1442,7 @@ func (ec *executionContext) _UserOverviewConnection_totalCount(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_UserOverviewConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserOverviewConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("UserOverviewConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _UserOverviewConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.UserOverviewConnection) (ret graphql.Marshaler) {
@@ -1466,7 +1465,7 @@ func (ec *executionContext) _UserOverviewConnection_totalCountIsExact(ctx contex
 	)
 }
 func (ec *executionContext) fieldContext_UserOverviewConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserOverviewConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("UserOverviewConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _UserOverviewEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UserOverviewEdge) (ret graphql.Marshaler) {
@@ -1489,7 +1488,7 @@ func (ec *executionContext) _UserOverviewEdge_cursor(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_UserOverviewEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserOverviewEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("UserOverviewEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _UserOverviewEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UserOverviewEdge) (ret graphql.Marshaler) {
@@ -1579,6 +1578,18 @@ func (ec *executionContext) unmarshalInputAccessLogFilter(ctx context.Context, o
 	return it, nil
 }
 
+// UnmarshalAccessLogFilter unmarshals raw into the AccessLogFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAccessLogFilter(ctx context.Context, raw any) (model.AccessLogFilter, error) {
+	var out model.AccessLogFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AccessLogFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAnalyticsFilter(ctx context.Context, obj any) (model.AnalyticsFilter, error) {
 	var it model.AnalyticsFilter
 	if obj == nil {
@@ -1658,6 +1669,18 @@ func (ec *executionContext) unmarshalInputAnalyticsFilter(ctx context.Context, o
 	return it, nil
 }
 
+// UnmarshalAnalyticsFilter unmarshals raw into the AnalyticsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnalyticsFilter(ctx context.Context, raw any) (model.AnalyticsFilter, error) {
+	var out model.AnalyticsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnalyticsFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUserFilter(ctx context.Context, obj any) (model.UserFilter, error) {
 	var it model.UserFilter
 	if obj == nil {
@@ -1716,6 +1739,18 @@ func (ec *executionContext) unmarshalInputUserFilter(ctx context.Context, obj an
 	return it, nil
 }
 
+// UnmarshalUserFilter unmarshals raw into the UserFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUserFilter(ctx context.Context, raw any) (model.UserFilter, error) {
+	var out model.UserFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -1730,50 +1765,17 @@ func (ec *executionContext) _AccessLogEntry(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessLogEntryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AccessLogEntry")
 		case "id":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._AccessLogEntry_id(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessLogEntry_id(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "at":
 			out.Values[i] = ec._AccessLogEntry_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1785,43 +1787,11 @@ func (ec *executionContext) _AccessLogEntry(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actorRole":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._AccessLogEntry_actorRole(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AccessLogEntry_actorRole(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "userId":
 			out.Values[i] = ec._AccessLogEntry_userId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1846,14 +1816,10 @@ func (ec *executionContext) _AccessLogEntry(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1864,8 +1830,7 @@ func (ec *executionContext) _AccessLogEntryConnection(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessLogEntryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1904,14 +1869,10 @@ func (ec *executionContext) _AccessLogEntryConnection(ctx context.Context, sel a
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1922,8 +1883,7 @@ func (ec *executionContext) _AccessLogEntryEdge(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, accessLogEntryEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1947,14 +1907,10 @@ func (ec *executionContext) _AccessLogEntryEdge(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1965,240 +1921,47 @@ func (ec *executionContext) _Analytics(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, analyticsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Analytics")
 		case "transactionTotals":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Analytics_transactionTotals(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analytics_transactionTotals(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "balances":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Analytics_balances(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analytics_balances(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "netPositions":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Analytics_netPositions(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analytics_netPositions(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "investmentExposure":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Analytics_investmentExposure(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analytics_investmentExposure(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "credentialsHealth":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Analytics_credentialsHealth(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analytics_credentialsHealth(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "syncFailures":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Analytics_syncFailures(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Analytics_syncFailures(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2208,14 +1971,10 @@ func (ec *executionContext) _Analytics(ctx context.Context, sel ast.SelectionSet
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2226,8 +1985,7 @@ func (ec *executionContext) _CredentialsCount(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, credentialsCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2256,14 +2014,10 @@ func (ec *executionContext) _CredentialsCount(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2274,8 +2028,7 @@ func (ec *executionContext) _ExposureTotal(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, exposureTotalImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2309,14 +2062,10 @@ func (ec *executionContext) _ExposureTotal(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2327,8 +2076,7 @@ func (ec *executionContext) _SyncFailureCount(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, syncFailureCountImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2362,14 +2110,10 @@ func (ec *executionContext) _SyncFailureCount(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2380,8 +2124,7 @@ func (ec *executionContext) _TransactionTotal(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, transactionTotalImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2435,14 +2178,10 @@ func (ec *executionContext) _TransactionTotal(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2453,8 +2192,7 @@ func (ec *executionContext) _UserOverview(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, userOverviewImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2488,14 +2226,10 @@ func (ec *executionContext) _UserOverview(ctx context.Context, sel ast.Selection
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2506,8 +2240,7 @@ func (ec *executionContext) _UserOverviewConnection(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, userOverviewConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2546,14 +2279,10 @@ func (ec *executionContext) _UserOverviewConnection(ctx context.Context, sel ast
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2564,8 +2293,7 @@ func (ec *executionContext) _UserOverviewEdge(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, userOverviewEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2589,14 +2317,10 @@ func (ec *executionContext) _UserOverviewEdge(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2627,9 +2351,7 @@ func (ec *executionContext) marshalNAccessLogEntry2ᚕgithubᚗcomᚋfingraphᚋ
 
 func (ec *executionContext) marshalNAccessLogEntry2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐAccessLogEntry(ctx context.Context, sel ast.SelectionSet, v *models.AccessLogEntry) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "AccessLogEntry!")
 		return graphql.Null
 	}
 	return ec._AccessLogEntry(ctx, sel, v)
@@ -2637,9 +2359,7 @@ func (ec *executionContext) marshalNAccessLogEntry2ᚖgithubᚗcomᚋfingraphᚋ
 
 func (ec *executionContext) marshalNAccessLogEntryConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐAccessLogEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.AccessLogEntryConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "AccessLogEntryConnection!")
 		return graphql.Null
 	}
 	return ec._AccessLogEntryConnection(ctx, sel, v)
@@ -2667,9 +2387,7 @@ func (ec *executionContext) marshalNAccessLogEntryEdge2ᚕgithubᚗcomᚋfingrap
 
 func (ec *executionContext) marshalNAnalytics2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋinternalᚋanalyticsᚐNamespace(ctx context.Context, sel ast.SelectionSet, v *analytics.Namespace) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Analytics!")
 		return graphql.Null
 	}
 	return ec._Analytics(ctx, sel, v)
@@ -2705,9 +2423,7 @@ func (ec *executionContext) marshalNCredentialsState2githubᚗcomᚋfingraphᚋf
 	_ = sel
 	res := graphql.MarshalString(marshalNCredentialsState2githubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐCredentialsState[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "CredentialsState!")
 	}
 	return res
 }
@@ -2851,9 +2567,7 @@ func (ec *executionContext) marshalNUserOverview2ᚕgithubᚗcomᚋfingraphᚋfi
 
 func (ec *executionContext) marshalNUserOverview2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐUserOverview(ctx context.Context, sel ast.SelectionSet, v *model.UserOverview) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "UserOverview!")
 		return graphql.Null
 	}
 	return ec._UserOverview(ctx, sel, v)
@@ -2861,9 +2575,7 @@ func (ec *executionContext) marshalNUserOverview2ᚖgithubᚗcomᚋfingraphᚋfi
 
 func (ec *executionContext) marshalNUserOverviewConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐUserOverviewConnection(ctx context.Context, sel ast.SelectionSet, v *model.UserOverviewConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "UserOverviewConnection!")
 		return graphql.Null
 	}
 	return ec._UserOverviewConnection(ctx, sel, v)

@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -101,7 +100,7 @@ func (ec *executionContext) _Card_id(ctx context.Context, field graphql.Collecte
 	)
 }
 func (ec *executionContext) fieldContext_Card_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Card_credentials(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -156,7 +155,7 @@ func (ec *executionContext) _Card_product(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Card_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
 }
 
 func (ec *executionContext) _Card_contractNumber(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -179,7 +178,7 @@ func (ec *executionContext) _Card_contractNumber(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Card_contractNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
 }
 
 func (ec *executionContext) _Card_maskedPan(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -202,7 +201,7 @@ func (ec *executionContext) _Card_maskedPan(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Card_maskedPan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, true, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, true, false, "String")
 }
 
 func (ec *executionContext) _Card_panLast4(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -225,7 +224,7 @@ func (ec *executionContext) _Card_panLast4(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Card_panLast4(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
 }
 
 func (ec *executionContext) _Card_cardType(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -248,7 +247,7 @@ func (ec *executionContext) _Card_cardType(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Card_cardType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
 }
 
 func (ec *executionContext) _Card_availableBalance(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -271,7 +270,7 @@ func (ec *executionContext) _Card_availableBalance(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Card_availableBalance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Card_emissionDate(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -294,7 +293,7 @@ func (ec *executionContext) _Card_emissionDate(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Card_emissionDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Card_expirationDate(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -317,7 +316,7 @@ func (ec *executionContext) _Card_expirationDate(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Card_expirationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Card_externalId(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -340,7 +339,7 @@ func (ec *executionContext) _Card_externalId(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Card_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Card", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Card", field, false, false, "String")
 }
 
 func (ec *executionContext) _Card_transactions(ctx context.Context, field graphql.CollectedField, obj *models.Card) (ret graphql.Marshaler) {
@@ -503,7 +502,7 @@ func (ec *executionContext) _CardConnection_totalCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_CardConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("CardConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CardConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.CardConnection) (ret graphql.Marshaler) {
@@ -526,7 +525,7 @@ func (ec *executionContext) _CardConnection_totalCountIsExact(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_CardConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("CardConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CardConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.CardConnection) (ret graphql.Marshaler) {
@@ -549,7 +548,7 @@ func (ec *executionContext) _CardConnection_syncFailed(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_CardConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("CardConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CardEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CardEdge) (ret graphql.Marshaler) {
@@ -572,7 +571,7 @@ func (ec *executionContext) _CardEdge_cursor(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_CardEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CardEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _CardEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CardEdge) (ret graphql.Marshaler) {
@@ -627,7 +626,7 @@ func (ec *executionContext) _CardTransaction_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_CardTransaction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransaction", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransaction", field, true, false, "ID")
 }
 
 func (ec *executionContext) _CardTransaction_card(ctx context.Context, field graphql.CollectedField, obj *models.CardTransaction) (ret graphql.Marshaler) {
@@ -682,7 +681,7 @@ func (ec *executionContext) _CardTransaction_amount(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_CardTransaction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _CardTransaction_commission(ctx context.Context, field graphql.CollectedField, obj *models.CardTransaction) (ret graphql.Marshaler) {
@@ -705,7 +704,7 @@ func (ec *executionContext) _CardTransaction_commission(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_CardTransaction_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _CardTransaction_currency(ctx context.Context, field graphql.CollectedField, obj *models.CardTransaction) (ret graphql.Marshaler) {
@@ -728,7 +727,7 @@ func (ec *executionContext) _CardTransaction_currency(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_CardTransaction_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _CardTransaction_shop(ctx context.Context, field graphql.CollectedField, obj *models.CardTransaction) (ret graphql.Marshaler) {
@@ -751,7 +750,7 @@ func (ec *executionContext) _CardTransaction_shop(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_CardTransaction_shop(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _CardTransaction_category(ctx context.Context, field graphql.CollectedField, obj *models.CardTransaction) (ret graphql.Marshaler) {
@@ -774,7 +773,7 @@ func (ec *executionContext) _CardTransaction_category(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_CardTransaction_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _CardTransaction_operationDate(ctx context.Context, field graphql.CollectedField, obj *models.CardTransaction) (ret graphql.Marshaler) {
@@ -797,7 +796,7 @@ func (ec *executionContext) _CardTransaction_operationDate(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_CardTransaction_operationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CardTransaction_valueDate(ctx context.Context, field graphql.CollectedField, obj *models.CardTransaction) (ret graphql.Marshaler) {
@@ -820,7 +819,7 @@ func (ec *executionContext) _CardTransaction_valueDate(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_CardTransaction_valueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CardTransaction_externalId(ctx context.Context, field graphql.CollectedField, obj *models.CardTransaction) (ret graphql.Marshaler) {
@@ -843,7 +842,7 @@ func (ec *executionContext) _CardTransaction_externalId(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_CardTransaction_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _CardTransactionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CardTransactionConnection) (ret graphql.Marshaler) {
@@ -962,7 +961,7 @@ func (ec *executionContext) _CardTransactionConnection_totalCount(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_CardTransactionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransactionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransactionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CardTransactionConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.CardTransactionConnection) (ret graphql.Marshaler) {
@@ -985,7 +984,7 @@ func (ec *executionContext) _CardTransactionConnection_totalCountIsExact(ctx con
 	)
 }
 func (ec *executionContext) fieldContext_CardTransactionConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransactionConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CardTransactionConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.CardTransactionConnection) (ret graphql.Marshaler) {
@@ -1008,7 +1007,7 @@ func (ec *executionContext) _CardTransactionConnection_syncFailed(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_CardTransactionConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransactionConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CardTransactionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CardTransactionEdge) (ret graphql.Marshaler) {
@@ -1031,7 +1030,7 @@ func (ec *executionContext) _CardTransactionEdge_cursor(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_CardTransactionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardTransactionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CardTransactionEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _CardTransactionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CardTransactionEdge) (ret graphql.Marshaler) {
@@ -1084,8 +1083,7 @@ func (ec *executionContext) _Card(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, cardImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1096,43 +1094,11 @@ func (ec *executionContext) _Card(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "credentials":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Card_credentials(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Card_credentials(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "product":
 			out.Values[i] = ec._Card_product(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1179,43 +1145,11 @@ func (ec *executionContext) _Card(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "transactions":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Card_transactions(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Card_transactions(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1225,14 +1159,10 @@ func (ec *executionContext) _Card(ctx context.Context, sel ast.SelectionSet, obj
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1243,8 +1173,7 @@ func (ec *executionContext) _CardConnection(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, cardConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1288,14 +1217,10 @@ func (ec *executionContext) _CardConnection(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1306,8 +1231,7 @@ func (ec *executionContext) _CardEdge(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, cardEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1331,14 +1255,10 @@ func (ec *executionContext) _CardEdge(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1349,8 +1269,7 @@ func (ec *executionContext) _CardTransaction(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, cardTransactionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1361,43 +1280,11 @@ func (ec *executionContext) _CardTransaction(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "card":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._CardTransaction_card(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CardTransaction_card(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "amount":
 			out.Values[i] = ec._CardTransaction_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1447,14 +1334,10 @@ func (ec *executionContext) _CardTransaction(ctx context.Context, sel ast.Select
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1465,8 +1348,7 @@ func (ec *executionContext) _CardTransactionConnection(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, cardTransactionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1510,14 +1392,10 @@ func (ec *executionContext) _CardTransactionConnection(ctx context.Context, sel 
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1528,8 +1406,7 @@ func (ec *executionContext) _CardTransactionEdge(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, cardTransactionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1553,14 +1430,10 @@ func (ec *executionContext) _CardTransactionEdge(ctx context.Context, sel ast.Se
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1591,9 +1464,7 @@ func (ec *executionContext) marshalNCard2ᚕgithubᚗcomᚋfingraphᚋfingraph�
 
 func (ec *executionContext) marshalNCard2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐCard(ctx context.Context, sel ast.SelectionSet, v *models.Card) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Card!")
 		return graphql.Null
 	}
 	return ec._Card(ctx, sel, v)
@@ -1601,9 +1472,7 @@ func (ec *executionContext) marshalNCard2ᚖgithubᚗcomᚋfingraphᚋfingraph�
 
 func (ec *executionContext) marshalNCardConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐCardConnection(ctx context.Context, sel ast.SelectionSet, v *model.CardConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "CardConnection!")
 		return graphql.Null
 	}
 	return ec._CardConnection(ctx, sel, v)
@@ -1651,9 +1520,7 @@ func (ec *executionContext) marshalNCardTransaction2ᚕgithubᚗcomᚋfingraph�
 
 func (ec *executionContext) marshalNCardTransaction2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐCardTransaction(ctx context.Context, sel ast.SelectionSet, v *models.CardTransaction) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "CardTransaction!")
 		return graphql.Null
 	}
 	return ec._CardTransaction(ctx, sel, v)
@@ -1661,9 +1528,7 @@ func (ec *executionContext) marshalNCardTransaction2ᚖgithubᚗcomᚋfingraph�
 
 func (ec *executionContext) marshalNCardTransactionConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐCardTransactionConnection(ctx context.Context, sel ast.SelectionSet, v *model.CardTransactionConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "CardTransactionConnection!")
 		return graphql.Null
 	}
 	return ec._CardTransactionConnection(ctx, sel, v)

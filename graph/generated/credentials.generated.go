@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -290,7 +289,7 @@ func (ec *executionContext) _Credentials_id(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Credentials_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Credentials", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Credentials", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Credentials_provider(ctx context.Context, field graphql.CollectedField, obj *models.Credentials) (ret graphql.Marshaler) {
@@ -313,7 +312,7 @@ func (ec *executionContext) _Credentials_provider(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Credentials_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Credentials", field, false, false, errors.New("field of type Provider does not have child fields"))
+	return graphql.NewScalarFieldContext("Credentials", field, false, false, "Provider")
 }
 
 func (ec *executionContext) _Credentials_institution(ctx context.Context, field graphql.CollectedField, obj *models.Credentials) (ret graphql.Marshaler) {
@@ -368,7 +367,7 @@ func (ec *executionContext) _Credentials_externalId(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Credentials_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Credentials", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Credentials", field, false, false, "String")
 }
 
 func (ec *executionContext) _Credentials_status(ctx context.Context, field graphql.CollectedField, obj *models.Credentials) (ret graphql.Marshaler) {
@@ -423,7 +422,7 @@ func (ec *executionContext) _Credentials_createdAt(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Credentials_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Credentials", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("Credentials", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Credentials_accounts(ctx context.Context, field graphql.CollectedField, obj *models.Credentials) (ret graphql.Marshaler) {
@@ -742,7 +741,7 @@ func (ec *executionContext) _Credentials_mifid(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Credentials_mifid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Credentials", field, true, true, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Credentials", field, true, true, "JSON")
 }
 
 func (ec *executionContext) _CredentialsActionPayload_action(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsActionPayload) (ret graphql.Marshaler) {
@@ -765,7 +764,7 @@ func (ec *executionContext) _CredentialsActionPayload_action(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsActionPayload_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsActionPayload", field, false, false, errors.New("field of type CredentialsAction does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsActionPayload", field, false, false, "CredentialsAction")
 }
 
 func (ec *executionContext) _CredentialsActionPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsActionPayload) (ret graphql.Marshaler) {
@@ -788,7 +787,7 @@ func (ec *executionContext) _CredentialsActionPayload_token(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsActionPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsActionPayload", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsActionPayload", field, false, false, "String")
 }
 
 func (ec *executionContext) _CredentialsConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsConnection) (ret graphql.Marshaler) {
@@ -907,7 +906,7 @@ func (ec *executionContext) _CredentialsConnection_totalCount(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CredentialsConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsConnection) (ret graphql.Marshaler) {
@@ -930,7 +929,7 @@ func (ec *executionContext) _CredentialsConnection_totalCountIsExact(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CredentialsEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsEdge) (ret graphql.Marshaler) {
@@ -953,7 +952,7 @@ func (ec *executionContext) _CredentialsEdge_cursor(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _CredentialsEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsEdge) (ret graphql.Marshaler) {
@@ -1008,7 +1007,7 @@ func (ec *executionContext) _CredentialsStatus_pending(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CredentialsStatus_blocked(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1031,7 +1030,7 @@ func (ec *executionContext) _CredentialsStatus_blocked(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_blocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CredentialsStatus_requiredActions(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1054,7 +1053,7 @@ func (ec *executionContext) _CredentialsStatus_requiredActions(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_requiredActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type CredentialsAction does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, "CredentialsAction")
 }
 
 func (ec *executionContext) _CredentialsStatus_consentExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1077,7 +1076,7 @@ func (ec *executionContext) _CredentialsStatus_consentExpiresAt(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_consentExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CredentialsStatus_scaRequired(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1100,7 +1099,7 @@ func (ec *executionContext) _CredentialsStatus_scaRequired(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_scaRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CredentialsStatus_resetRequired(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1123,7 +1122,7 @@ func (ec *executionContext) _CredentialsStatus_resetRequired(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_resetRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _CredentialsStatus_lastUpdate(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1146,7 +1145,7 @@ func (ec *executionContext) _CredentialsStatus_lastUpdate(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_lastUpdate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CredentialsStatus_lastTransactionDate(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1169,7 +1168,7 @@ func (ec *executionContext) _CredentialsStatus_lastTransactionDate(ctx context.C
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_lastTransactionDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CredentialsStatus_providerCreatedAt(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1192,7 +1191,7 @@ func (ec *executionContext) _CredentialsStatus_providerCreatedAt(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_CredentialsStatus_providerCreatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("CredentialsStatus", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _CredentialsStatus_products(ctx context.Context, field graphql.CollectedField, obj *model.CredentialsStatus) (ret graphql.Marshaler) {
@@ -1247,7 +1246,7 @@ func (ec *executionContext) _DeleteCredentialsPayload_deletedId(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_DeleteCredentialsPayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeleteCredentialsPayload", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("DeleteCredentialsPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteCredentialsPayload_upstreamConfirmed(ctx context.Context, field graphql.CollectedField, obj *model.DeleteCredentialsPayload) (ret graphql.Marshaler) {
@@ -1270,7 +1269,7 @@ func (ec *executionContext) _DeleteCredentialsPayload_upstreamConfirmed(ctx cont
 	)
 }
 func (ec *executionContext) fieldContext_DeleteCredentialsPayload_upstreamConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DeleteCredentialsPayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("DeleteCredentialsPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Entity_id(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -1293,7 +1292,7 @@ func (ec *executionContext) _Entity_id(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Entity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Entity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Entity_provider(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -1316,7 +1315,7 @@ func (ec *executionContext) _Entity_provider(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Entity_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, false, false, errors.New("field of type Provider does not have child fields"))
+	return graphql.NewScalarFieldContext("Entity", field, false, false, "Provider")
 }
 
 func (ec *executionContext) _Entity_name(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -1339,7 +1338,7 @@ func (ec *executionContext) _Entity_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Entity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Entity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Entity_vatNumber(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -1362,7 +1361,7 @@ func (ec *executionContext) _Entity_vatNumber(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Entity_vatNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Entity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Entity_alwaysManualRefresh(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -1385,7 +1384,7 @@ func (ec *executionContext) _Entity_alwaysManualRefresh(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Entity_alwaysManualRefresh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Entity", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ExchangeLinkCodePayload_status(ctx context.Context, field graphql.CollectedField, obj *model.ExchangeLinkCodePayload) (ret graphql.Marshaler) {
@@ -1408,7 +1407,7 @@ func (ec *executionContext) _ExchangeLinkCodePayload_status(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_ExchangeLinkCodePayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ExchangeLinkCodePayload", field, false, false, errors.New("field of type LinkExchangeStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("ExchangeLinkCodePayload", field, false, false, "LinkExchangeStatus")
 }
 
 func (ec *executionContext) _ExchangeLinkCodePayload_credentials(ctx context.Context, field graphql.CollectedField, obj *model.ExchangeLinkCodePayload) (ret graphql.Marshaler) {
@@ -1463,7 +1462,7 @@ func (ec *executionContext) _ForcedFlow_flow(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_ForcedFlow_flow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ForcedFlow", field, false, false, errors.New("field of type ForceFlow does not have child fields"))
+	return graphql.NewScalarFieldContext("ForcedFlow", field, false, false, "ForceFlow")
 }
 
 func (ec *executionContext) _ForcedFlow_token(ctx context.Context, field graphql.CollectedField, obj *model.ForcedFlow) (ret graphql.Marshaler) {
@@ -1486,7 +1485,7 @@ func (ec *executionContext) _ForcedFlow_token(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_ForcedFlow_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ForcedFlow", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("ForcedFlow", field, false, false, "String")
 }
 
 func (ec *executionContext) _LinkCredentialsPayload_status(ctx context.Context, field graphql.CollectedField, obj *model.LinkCredentialsPayload) (ret graphql.Marshaler) {
@@ -1509,7 +1508,7 @@ func (ec *executionContext) _LinkCredentialsPayload_status(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_LinkCredentialsPayload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LinkCredentialsPayload", field, false, false, errors.New("field of type LinkExchangeStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("LinkCredentialsPayload", field, false, false, "LinkExchangeStatus")
 }
 
 func (ec *executionContext) _LinkCredentialsPayload_credentials(ctx context.Context, field graphql.CollectedField, obj *model.LinkCredentialsPayload) (ret graphql.Marshaler) {
@@ -1564,7 +1563,7 @@ func (ec *executionContext) _ProductStatus_product(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ProductStatus_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, errors.New("field of type ProductKind does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, "ProductKind")
 }
 
 func (ec *executionContext) _ProductStatus_created(ctx context.Context, field graphql.CollectedField, obj *model.ProductStatus) (ret graphql.Marshaler) {
@@ -1587,7 +1586,7 @@ func (ec *executionContext) _ProductStatus_created(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ProductStatus_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ProductStatus_errored(ctx context.Context, field graphql.CollectedField, obj *model.ProductStatus) (ret graphql.Marshaler) {
@@ -1610,7 +1609,7 @@ func (ec *executionContext) _ProductStatus_errored(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_ProductStatus_errored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ProductStatus_sync(ctx context.Context, field graphql.CollectedField, obj *model.ProductStatus) (ret graphql.Marshaler) {
@@ -1633,7 +1632,7 @@ func (ec *executionContext) _ProductStatus_sync(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_ProductStatus_sync(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, errors.New("field of type SyncStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, "SyncStatus")
 }
 
 func (ec *executionContext) _ProductStatus_fetchedAt(ctx context.Context, field graphql.CollectedField, obj *model.ProductStatus) (ret graphql.Marshaler) {
@@ -1656,7 +1655,7 @@ func (ec *executionContext) _ProductStatus_fetchedAt(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_ProductStatus_fetchedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("ProductStatus", field, false, false, "DateTime")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -1677,8 +1676,7 @@ func (ec *executionContext) _Credentials(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, credentialsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1694,395 +1692,75 @@ func (ec *executionContext) _Credentials(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "institution":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_institution(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_institution(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "externalId":
 			out.Values[i] = ec._Credentials_externalId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_status(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_status(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._Credentials_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "accounts":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_accounts(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_accounts(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "portfolios":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_portfolios(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_portfolios(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "investments":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_investments(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_investments(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "liabilities":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_liabilities(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_liabilities(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "cards":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_cards(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_cards(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "identity":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_identity(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_identity(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "holders":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_holders(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_holders(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "mifid":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Credentials_mifid(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Credentials_mifid(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2092,14 +1770,10 @@ func (ec *executionContext) _Credentials(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2110,8 +1784,7 @@ func (ec *executionContext) _CredentialsActionPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, credentialsActionPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2135,14 +1808,10 @@ func (ec *executionContext) _CredentialsActionPayload(ctx context.Context, sel a
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2153,8 +1822,7 @@ func (ec *executionContext) _CredentialsConnection(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, credentialsConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2193,14 +1861,10 @@ func (ec *executionContext) _CredentialsConnection(ctx context.Context, sel ast.
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2211,8 +1875,7 @@ func (ec *executionContext) _CredentialsEdge(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, credentialsEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2236,14 +1899,10 @@ func (ec *executionContext) _CredentialsEdge(ctx context.Context, sel ast.Select
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2254,8 +1913,7 @@ func (ec *executionContext) _CredentialsStatus(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, credentialsStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2319,14 +1977,10 @@ func (ec *executionContext) _CredentialsStatus(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2337,8 +1991,7 @@ func (ec *executionContext) _DeleteCredentialsPayload(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, deleteCredentialsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2362,14 +2015,10 @@ func (ec *executionContext) _DeleteCredentialsPayload(ctx context.Context, sel a
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2380,8 +2029,7 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, entityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2420,14 +2068,10 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2438,8 +2082,7 @@ func (ec *executionContext) _ExchangeLinkCodePayload(ctx context.Context, sel as
 	fields := graphql.CollectFields(ec.OperationContext, sel, exchangeLinkCodePayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2463,14 +2106,10 @@ func (ec *executionContext) _ExchangeLinkCodePayload(ctx context.Context, sel as
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2481,8 +2120,7 @@ func (ec *executionContext) _ForcedFlow(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, forcedFlowImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2506,14 +2144,10 @@ func (ec *executionContext) _ForcedFlow(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2524,8 +2158,7 @@ func (ec *executionContext) _LinkCredentialsPayload(ctx context.Context, sel ast
 	fields := graphql.CollectFields(ec.OperationContext, sel, linkCredentialsPayloadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2549,14 +2182,10 @@ func (ec *executionContext) _LinkCredentialsPayload(ctx context.Context, sel ast
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2567,8 +2196,7 @@ func (ec *executionContext) _ProductStatus(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, productStatusImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2607,14 +2235,10 @@ func (ec *executionContext) _ProductStatus(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2645,9 +2269,7 @@ func (ec *executionContext) marshalNCredentials2ᚕgithubᚗcomᚋfingraphᚋfin
 
 func (ec *executionContext) marshalNCredentials2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐCredentials(ctx context.Context, sel ast.SelectionSet, v *models.Credentials) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Credentials!")
 		return graphql.Null
 	}
 	return ec._Credentials(ctx, sel, v)
@@ -2663,9 +2285,7 @@ func (ec *executionContext) marshalNCredentialsAction2githubᚗcomᚋfingraphᚋ
 	_ = sel
 	res := graphql.MarshalString(marshalNCredentialsAction2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐAction[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "CredentialsAction!")
 	}
 	return res
 }
@@ -2717,9 +2337,7 @@ func (ec *executionContext) marshalNCredentialsAction2ᚕgithubᚗcomᚋfingraph
 
 func (ec *executionContext) marshalNCredentialsActionPayload2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐCredentialsActionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CredentialsActionPayload) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "CredentialsActionPayload!")
 		return graphql.Null
 	}
 	return ec._CredentialsActionPayload(ctx, sel, v)
@@ -2727,9 +2345,7 @@ func (ec *executionContext) marshalNCredentialsActionPayload2ᚖgithubᚗcomᚋf
 
 func (ec *executionContext) marshalNCredentialsConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐCredentialsConnection(ctx context.Context, sel ast.SelectionSet, v *model.CredentialsConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "CredentialsConnection!")
 		return graphql.Null
 	}
 	return ec._CredentialsConnection(ctx, sel, v)
@@ -2757,9 +2373,7 @@ func (ec *executionContext) marshalNCredentialsEdge2ᚕgithubᚗcomᚋfingraph�
 
 func (ec *executionContext) marshalNCredentialsStatus2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐCredentialsStatus(ctx context.Context, sel ast.SelectionSet, v *model.CredentialsStatus) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "CredentialsStatus!")
 		return graphql.Null
 	}
 	return ec._CredentialsStatus(ctx, sel, v)
@@ -2767,9 +2381,7 @@ func (ec *executionContext) marshalNCredentialsStatus2ᚖgithubᚗcomᚋfingraph
 
 func (ec *executionContext) marshalNDeleteCredentialsPayload2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐDeleteCredentialsPayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteCredentialsPayload) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "DeleteCredentialsPayload!")
 		return graphql.Null
 	}
 	return ec._DeleteCredentialsPayload(ctx, sel, v)
@@ -2797,9 +2409,7 @@ func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋfingraphᚋfingraph
 
 func (ec *executionContext) marshalNEntity2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v *model.Entity) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Entity!")
 		return graphql.Null
 	}
 	return ec._Entity(ctx, sel, v)
@@ -2807,9 +2417,7 @@ func (ec *executionContext) marshalNEntity2ᚖgithubᚗcomᚋfingraphᚋfingraph
 
 func (ec *executionContext) marshalNExchangeLinkCodePayload2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐExchangeLinkCodePayload(ctx context.Context, sel ast.SelectionSet, v *model.ExchangeLinkCodePayload) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ExchangeLinkCodePayload!")
 		return graphql.Null
 	}
 	return ec._ExchangeLinkCodePayload(ctx, sel, v)
@@ -2827,9 +2435,7 @@ func (ec *executionContext) marshalNForceFlow2githubᚗcomᚋfingraphᚋfingraph
 
 func (ec *executionContext) marshalNForcedFlow2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐForcedFlow(ctx context.Context, sel ast.SelectionSet, v *model.ForcedFlow) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "ForcedFlow!")
 		return graphql.Null
 	}
 	return ec._ForcedFlow(ctx, sel, v)
@@ -2837,9 +2443,7 @@ func (ec *executionContext) marshalNForcedFlow2ᚖgithubᚗcomᚋfingraphᚋfing
 
 func (ec *executionContext) marshalNLinkCredentialsPayload2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐLinkCredentialsPayload(ctx context.Context, sel ast.SelectionSet, v *model.LinkCredentialsPayload) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "LinkCredentialsPayload!")
 		return graphql.Null
 	}
 	return ec._LinkCredentialsPayload(ctx, sel, v)
@@ -2865,9 +2469,7 @@ func (ec *executionContext) marshalNProductKind2githubᚗcomᚋfingraphᚋfingra
 	_ = sel
 	res := graphql.MarshalString(marshalNProductKind2githubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐProduct[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProductKind!")
 	}
 	return res
 }
@@ -2933,9 +2535,7 @@ func (ec *executionContext) marshalNProvider2githubᚗcomᚋfingraphᚋfingraph�
 	_ = sel
 	res := graphql.MarshalString(marshalNProvider2githubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐProvider[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Provider!")
 	}
 	return res
 }

@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -49,7 +48,7 @@ func (ec *executionContext) _Holder_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Holder_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Holder", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Holder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Holder_relation(ctx context.Context, field graphql.CollectedField, obj *models.Holder) (ret graphql.Marshaler) {
@@ -72,7 +71,7 @@ func (ec *executionContext) _Holder_relation(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Holder_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Holder", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Holder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Holder_productName(ctx context.Context, field graphql.CollectedField, obj *models.Holder) (ret graphql.Marshaler) {
@@ -95,7 +94,7 @@ func (ec *executionContext) _Holder_productName(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Holder_productName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Holder", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Holder", field, false, false, "String")
 }
 
 func (ec *executionContext) _Holder_productId(ctx context.Context, field graphql.CollectedField, obj *models.Holder) (ret graphql.Marshaler) {
@@ -118,7 +117,7 @@ func (ec *executionContext) _Holder_productId(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Holder_productId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Holder", field, true, true, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Holder", field, true, true, "ID")
 }
 
 func (ec *executionContext) _HolderConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.HolderConnection) (ret graphql.Marshaler) {
@@ -237,7 +236,7 @@ func (ec *executionContext) _HolderConnection_totalCount(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_HolderConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HolderConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("HolderConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _HolderConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.HolderConnection) (ret graphql.Marshaler) {
@@ -260,7 +259,7 @@ func (ec *executionContext) _HolderConnection_totalCountIsExact(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_HolderConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HolderConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("HolderConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _HolderConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.HolderConnection) (ret graphql.Marshaler) {
@@ -283,7 +282,7 @@ func (ec *executionContext) _HolderConnection_syncFailed(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_HolderConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HolderConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("HolderConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _HolderEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.HolderEdge) (ret graphql.Marshaler) {
@@ -306,7 +305,7 @@ func (ec *executionContext) _HolderEdge_cursor(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_HolderEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HolderEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("HolderEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _HolderEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.HolderEdge) (ret graphql.Marshaler) {
@@ -361,7 +360,7 @@ func (ec *executionContext) _Identity_name(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Identity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identity_firstSurname(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -384,7 +383,7 @@ func (ec *executionContext) _Identity_firstSurname(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Identity_firstSurname(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identity_secondSurname(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -407,7 +406,7 @@ func (ec *executionContext) _Identity_secondSurname(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Identity_secondSurname(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identity_fullName(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -430,7 +429,7 @@ func (ec *executionContext) _Identity_fullName(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Identity_fullName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identity_birthDate(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -453,7 +452,7 @@ func (ec *executionContext) _Identity_birthDate(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Identity_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Identity_address(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -476,7 +475,7 @@ func (ec *executionContext) _Identity_address(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Identity_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _Identity_contactInfo(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -499,7 +498,7 @@ func (ec *executionContext) _Identity_contactInfo(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Identity_contactInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _Identity_documentNumber(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -522,7 +521,7 @@ func (ec *executionContext) _Identity_documentNumber(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Identity_documentNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identity_gender(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -545,7 +544,7 @@ func (ec *executionContext) _Identity_gender(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Identity_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identity_occupation(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -568,7 +567,7 @@ func (ec *executionContext) _Identity_occupation(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Identity_occupation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
 }
 
 func (ec *executionContext) _Identity_sector(ctx context.Context, field graphql.CollectedField, obj *models.Identity) (ret graphql.Marshaler) {
@@ -591,7 +590,7 @@ func (ec *executionContext) _Identity_sector(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Identity_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Identity", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Identity", field, false, false, "String")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -612,8 +611,7 @@ func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, holderImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -634,43 +632,11 @@ func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "productId":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Holder_productId(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Holder_productId(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -680,14 +646,10 @@ func (ec *executionContext) _Holder(ctx context.Context, sel ast.SelectionSet, o
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -698,8 +660,7 @@ func (ec *executionContext) _HolderConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, holderConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -743,14 +704,10 @@ func (ec *executionContext) _HolderConnection(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -761,8 +718,7 @@ func (ec *executionContext) _HolderEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, holderEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -786,14 +742,10 @@ func (ec *executionContext) _HolderEdge(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -804,8 +756,7 @@ func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, identityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -874,14 +825,10 @@ func (ec *executionContext) _Identity(ctx context.Context, sel ast.SelectionSet,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -912,9 +859,7 @@ func (ec *executionContext) marshalNHolder2ᚕgithubᚗcomᚋfingraphᚋfingraph
 
 func (ec *executionContext) marshalNHolder2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐHolder(ctx context.Context, sel ast.SelectionSet, v *models.Holder) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Holder!")
 		return graphql.Null
 	}
 	return ec._Holder(ctx, sel, v)
@@ -922,9 +867,7 @@ func (ec *executionContext) marshalNHolder2ᚖgithubᚗcomᚋfingraphᚋfingraph
 
 func (ec *executionContext) marshalNHolderConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐHolderConnection(ctx context.Context, sel ast.SelectionSet, v *model.HolderConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "HolderConnection!")
 		return graphql.Null
 	}
 	return ec._HolderConnection(ctx, sel, v)

@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -151,7 +150,7 @@ func (ec *executionContext) _Investment_id(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Investment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Investment_credentials(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -238,7 +237,7 @@ func (ec *executionContext) _Investment_name(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Investment_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Investment_type(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -261,7 +260,7 @@ func (ec *executionContext) _Investment_type(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Investment_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, true, true, errors.New("field of type InvestmentType does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, true, true, "InvestmentType")
 }
 
 func (ec *executionContext) _Investment_typeCode(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -284,7 +283,7 @@ func (ec *executionContext) _Investment_typeCode(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Investment_typeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Investment_isin(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -307,7 +306,7 @@ func (ec *executionContext) _Investment_isin(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Investment_isin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Investment_cusip(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -330,7 +329,7 @@ func (ec *executionContext) _Investment_cusip(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Investment_cusip(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Investment_symbol(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -353,7 +352,7 @@ func (ec *executionContext) _Investment_symbol(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Investment_symbol(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Investment_amount(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -376,7 +375,7 @@ func (ec *executionContext) _Investment_amount(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Investment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Investment_isNominal(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -399,7 +398,7 @@ func (ec *executionContext) _Investment_isNominal(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Investment_isNominal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Investment_market(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -422,7 +421,7 @@ func (ec *executionContext) _Investment_market(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Investment_market(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Investment_operatingMarket(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -445,7 +444,7 @@ func (ec *executionContext) _Investment_operatingMarket(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Investment_operatingMarket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Investment_balance(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -468,7 +467,7 @@ func (ec *executionContext) _Investment_balance(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Investment_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Investment_currency(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -491,7 +490,7 @@ func (ec *executionContext) _Investment_currency(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Investment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _Investment_cost(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -514,7 +513,7 @@ func (ec *executionContext) _Investment_cost(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Investment_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Investment_performance(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -537,7 +536,7 @@ func (ec *executionContext) _Investment_performance(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Investment_performance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Investment_performanceDetail(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -560,7 +559,7 @@ func (ec *executionContext) _Investment_performanceDetail(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Investment_performanceDetail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _Investment_analytics(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -583,7 +582,7 @@ func (ec *executionContext) _Investment_analytics(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Investment_analytics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _Investment_interest(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -606,7 +605,7 @@ func (ec *executionContext) _Investment_interest(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Investment_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _Investment_detail(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -629,7 +628,7 @@ func (ec *executionContext) _Investment_detail(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Investment_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _Investment_initialDate(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -652,7 +651,7 @@ func (ec *executionContext) _Investment_initialDate(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Investment_initialDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Investment_valuationDate(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -675,7 +674,7 @@ func (ec *executionContext) _Investment_valuationDate(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Investment_valuationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Investment_expirationDate(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -698,7 +697,7 @@ func (ec *executionContext) _Investment_expirationDate(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Investment_expirationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Investment_externalId(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -721,7 +720,7 @@ func (ec *executionContext) _Investment_externalId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Investment_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Investment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Investment_transactions(ctx context.Context, field graphql.CollectedField, obj *models.Investment) (ret graphql.Marshaler) {
@@ -884,7 +883,7 @@ func (ec *executionContext) _InvestmentConnection_totalCount(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InvestmentConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
@@ -907,7 +906,7 @@ func (ec *executionContext) _InvestmentConnection_totalCountIsExact(ctx context.
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InvestmentConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
@@ -930,7 +929,7 @@ func (ec *executionContext) _InvestmentConnection_syncFailed(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InvestmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentEdge) (ret graphql.Marshaler) {
@@ -953,7 +952,7 @@ func (ec *executionContext) _InvestmentEdge_cursor(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentEdge) (ret graphql.Marshaler) {
@@ -1008,7 +1007,7 @@ func (ec *executionContext) _InvestmentTransaction_id(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, true, false, "ID")
 }
 
 func (ec *executionContext) _InvestmentTransaction_investment(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1063,7 +1062,7 @@ func (ec *executionContext) _InvestmentTransaction_isin(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_isin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentTransaction_type(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1086,7 +1085,7 @@ func (ec *executionContext) _InvestmentTransaction_type(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentTransaction_direction(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1109,7 +1108,7 @@ func (ec *executionContext) _InvestmentTransaction_direction(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentTransaction_description(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1132,7 +1131,7 @@ func (ec *executionContext) _InvestmentTransaction_description(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentTransaction_amount(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1155,7 +1154,7 @@ func (ec *executionContext) _InvestmentTransaction_amount(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _InvestmentTransaction_sharesAfter(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1178,7 +1177,7 @@ func (ec *executionContext) _InvestmentTransaction_sharesAfter(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_sharesAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _InvestmentTransaction_unitPrice(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1201,7 +1200,7 @@ func (ec *executionContext) _InvestmentTransaction_unitPrice(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_unitPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _InvestmentTransaction_netCash(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1224,7 +1223,7 @@ func (ec *executionContext) _InvestmentTransaction_netCash(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_netCash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _InvestmentTransaction_commission(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1247,7 +1246,7 @@ func (ec *executionContext) _InvestmentTransaction_commission(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _InvestmentTransaction_currency(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1270,7 +1269,7 @@ func (ec *executionContext) _InvestmentTransaction_currency(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _InvestmentTransaction_operationDate(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1293,7 +1292,7 @@ func (ec *executionContext) _InvestmentTransaction_operationDate(ctx context.Con
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_operationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "Date")
 }
 
 func (ec *executionContext) _InvestmentTransaction_valueDate(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1316,7 +1315,7 @@ func (ec *executionContext) _InvestmentTransaction_valueDate(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_valueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "Date")
 }
 
 func (ec *executionContext) _InvestmentTransaction_exchangeRate(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1339,7 +1338,7 @@ func (ec *executionContext) _InvestmentTransaction_exchangeRate(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_exchangeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _InvestmentTransaction_bankTransactionId(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1362,7 +1361,7 @@ func (ec *executionContext) _InvestmentTransaction_bankTransactionId(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_bankTransactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentTransaction_orderId(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1385,7 +1384,7 @@ func (ec *executionContext) _InvestmentTransaction_orderId(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_orderId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentTransaction_pairTransactionId(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1408,7 +1407,7 @@ func (ec *executionContext) _InvestmentTransaction_pairTransactionId(ctx context
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_pairTransactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentTransaction_externalId(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1431,7 +1430,7 @@ func (ec *executionContext) _InvestmentTransaction_externalId(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentTransaction_extra(ctx context.Context, field graphql.CollectedField, obj *models.InvestmentTransaction) (ret graphql.Marshaler) {
@@ -1454,7 +1453,7 @@ func (ec *executionContext) _InvestmentTransaction_extra(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransaction_extra(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransaction", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _InvestmentTransactionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentTransactionConnection) (ret graphql.Marshaler) {
@@ -1573,7 +1572,7 @@ func (ec *executionContext) _InvestmentTransactionConnection_totalCount(ctx cont
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransactionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransactionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransactionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InvestmentTransactionConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentTransactionConnection) (ret graphql.Marshaler) {
@@ -1596,7 +1595,7 @@ func (ec *executionContext) _InvestmentTransactionConnection_totalCountIsExact(c
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransactionConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransactionConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InvestmentTransactionConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentTransactionConnection) (ret graphql.Marshaler) {
@@ -1619,7 +1618,7 @@ func (ec *executionContext) _InvestmentTransactionConnection_syncFailed(ctx cont
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransactionConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransactionConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InvestmentTransactionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentTransactionEdge) (ret graphql.Marshaler) {
@@ -1642,7 +1641,7 @@ func (ec *executionContext) _InvestmentTransactionEdge_cursor(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_InvestmentTransactionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InvestmentTransactionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("InvestmentTransactionEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvestmentTransactionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentTransactionEdge) (ret graphql.Marshaler) {
@@ -1697,7 +1696,7 @@ func (ec *executionContext) _Portfolio_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Portfolio_credentials(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1752,7 +1751,7 @@ func (ec *executionContext) _Portfolio_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, false, false, "String")
 }
 
 func (ec *executionContext) _Portfolio_type(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1775,7 +1774,7 @@ func (ec *executionContext) _Portfolio_type(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, false, false, "String")
 }
 
 func (ec *executionContext) _Portfolio_currency(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1798,7 +1797,7 @@ func (ec *executionContext) _Portfolio_currency(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _Portfolio_balance(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1821,7 +1820,7 @@ func (ec *executionContext) _Portfolio_balance(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Portfolio_securitiesAccount(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1844,7 +1843,7 @@ func (ec *executionContext) _Portfolio_securitiesAccount(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_securitiesAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, false, false, "String")
 }
 
 func (ec *executionContext) _Portfolio_cashAccount(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1867,7 +1866,7 @@ func (ec *executionContext) _Portfolio_cashAccount(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_cashAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, false, false, "String")
 }
 
 func (ec *executionContext) _Portfolio_cashAccounts(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1890,7 +1889,7 @@ func (ec *executionContext) _Portfolio_cashAccounts(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_cashAccounts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, true, true, "String")
 }
 
 func (ec *executionContext) _Portfolio_taxType(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1913,7 +1912,7 @@ func (ec *executionContext) _Portfolio_taxType(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_taxType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, false, false, "String")
 }
 
 func (ec *executionContext) _Portfolio_owners(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1936,7 +1935,7 @@ func (ec *executionContext) _Portfolio_owners(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_owners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, true, true, "String")
 }
 
 func (ec *executionContext) _Portfolio_externalId(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -1959,7 +1958,7 @@ func (ec *executionContext) _Portfolio_externalId(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Portfolio_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Portfolio", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Portfolio", field, false, false, "String")
 }
 
 func (ec *executionContext) _Portfolio_investments(ctx context.Context, field graphql.CollectedField, obj *models.Portfolio) (ret graphql.Marshaler) {
@@ -2122,7 +2121,7 @@ func (ec *executionContext) _PortfolioConnection_totalCount(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortfolioConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortfolioConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("PortfolioConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PortfolioConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioConnection) (ret graphql.Marshaler) {
@@ -2145,7 +2144,7 @@ func (ec *executionContext) _PortfolioConnection_totalCountIsExact(ctx context.C
 	)
 }
 func (ec *executionContext) fieldContext_PortfolioConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortfolioConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortfolioConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PortfolioConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioConnection) (ret graphql.Marshaler) {
@@ -2168,7 +2167,7 @@ func (ec *executionContext) _PortfolioConnection_syncFailed(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_PortfolioConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortfolioConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("PortfolioConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PortfolioEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioEdge) (ret graphql.Marshaler) {
@@ -2191,7 +2190,7 @@ func (ec *executionContext) _PortfolioEdge_cursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_PortfolioEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PortfolioEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PortfolioEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _PortfolioEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioEdge) (ret graphql.Marshaler) {
@@ -2244,8 +2243,7 @@ func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, investmentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2256,124 +2254,28 @@ func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "credentials":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Investment_credentials(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Investment_credentials(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "portfolio":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Investment_portfolio(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Investment_portfolio(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Investment_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "type":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Investment_type(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Investment_type(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "typeCode":
 			out.Values[i] = ec._Investment_typeCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -2475,43 +2377,11 @@ func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "transactions":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Investment_transactions(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Investment_transactions(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2521,14 +2391,10 @@ func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSe
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2539,8 +2405,7 @@ func (ec *executionContext) _InvestmentConnection(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, investmentConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2584,14 +2449,10 @@ func (ec *executionContext) _InvestmentConnection(ctx context.Context, sel ast.S
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2602,8 +2463,7 @@ func (ec *executionContext) _InvestmentEdge(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, investmentEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2627,14 +2487,10 @@ func (ec *executionContext) _InvestmentEdge(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2645,8 +2501,7 @@ func (ec *executionContext) _InvestmentTransaction(ctx context.Context, sel ast.
 	fields := graphql.CollectFields(ec.OperationContext, sel, investmentTransactionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2657,43 +2512,11 @@ func (ec *executionContext) _InvestmentTransaction(ctx context.Context, sel ast.
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "investment":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._InvestmentTransaction_investment(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InvestmentTransaction_investment(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "isin":
 			out.Values[i] = ec._InvestmentTransaction_isin(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -2793,14 +2616,10 @@ func (ec *executionContext) _InvestmentTransaction(ctx context.Context, sel ast.
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2811,8 +2630,7 @@ func (ec *executionContext) _InvestmentTransactionConnection(ctx context.Context
 	fields := graphql.CollectFields(ec.OperationContext, sel, investmentTransactionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2856,14 +2674,10 @@ func (ec *executionContext) _InvestmentTransactionConnection(ctx context.Context
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2874,8 +2688,7 @@ func (ec *executionContext) _InvestmentTransactionEdge(ctx context.Context, sel 
 	fields := graphql.CollectFields(ec.OperationContext, sel, investmentTransactionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2899,14 +2712,10 @@ func (ec *executionContext) _InvestmentTransactionEdge(ctx context.Context, sel 
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -2917,8 +2726,7 @@ func (ec *executionContext) _Portfolio(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, portfolioImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -2929,43 +2737,11 @@ func (ec *executionContext) _Portfolio(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "credentials":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Portfolio_credentials(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portfolio_credentials(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Portfolio_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -2997,129 +2773,33 @@ func (ec *executionContext) _Portfolio(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "cashAccounts":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Portfolio_cashAccounts(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portfolio_cashAccounts(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "taxType":
 			out.Values[i] = ec._Portfolio_taxType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "owners":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Portfolio_owners(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portfolio_owners(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "externalId":
 			out.Values[i] = ec._Portfolio_externalId(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "investments":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Portfolio_investments(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Portfolio_investments(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -3129,14 +2809,10 @@ func (ec *executionContext) _Portfolio(ctx context.Context, sel ast.SelectionSet
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -3147,8 +2823,7 @@ func (ec *executionContext) _PortfolioConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, portfolioConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3192,14 +2867,10 @@ func (ec *executionContext) _PortfolioConnection(ctx context.Context, sel ast.Se
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -3210,8 +2881,7 @@ func (ec *executionContext) _PortfolioEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, portfolioEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -3235,14 +2905,10 @@ func (ec *executionContext) _PortfolioEdge(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -3273,9 +2939,7 @@ func (ec *executionContext) marshalNInvestment2ᚕgithubᚗcomᚋfingraphᚋfing
 
 func (ec *executionContext) marshalNInvestment2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐInvestment(ctx context.Context, sel ast.SelectionSet, v *models.Investment) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Investment!")
 		return graphql.Null
 	}
 	return ec._Investment(ctx, sel, v)
@@ -3283,9 +2947,7 @@ func (ec *executionContext) marshalNInvestment2ᚖgithubᚗcomᚋfingraphᚋfing
 
 func (ec *executionContext) marshalNInvestmentConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐInvestmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.InvestmentConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "InvestmentConnection!")
 		return graphql.Null
 	}
 	return ec._InvestmentConnection(ctx, sel, v)
@@ -3333,9 +2995,7 @@ func (ec *executionContext) marshalNInvestmentTransaction2ᚕgithubᚗcomᚋfing
 
 func (ec *executionContext) marshalNInvestmentTransaction2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐInvestmentTransaction(ctx context.Context, sel ast.SelectionSet, v *models.InvestmentTransaction) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "InvestmentTransaction!")
 		return graphql.Null
 	}
 	return ec._InvestmentTransaction(ctx, sel, v)
@@ -3343,9 +3003,7 @@ func (ec *executionContext) marshalNInvestmentTransaction2ᚖgithubᚗcomᚋfing
 
 func (ec *executionContext) marshalNInvestmentTransactionConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐInvestmentTransactionConnection(ctx context.Context, sel ast.SelectionSet, v *model.InvestmentTransactionConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "InvestmentTransactionConnection!")
 		return graphql.Null
 	}
 	return ec._InvestmentTransactionConnection(ctx, sel, v)
@@ -3403,9 +3061,7 @@ func (ec *executionContext) marshalNPortfolio2ᚕgithubᚗcomᚋfingraphᚋfingr
 
 func (ec *executionContext) marshalNPortfolio2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐPortfolio(ctx context.Context, sel ast.SelectionSet, v *models.Portfolio) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Portfolio!")
 		return graphql.Null
 	}
 	return ec._Portfolio(ctx, sel, v)
@@ -3413,9 +3069,7 @@ func (ec *executionContext) marshalNPortfolio2ᚖgithubᚗcomᚋfingraphᚋfingr
 
 func (ec *executionContext) marshalNPortfolioConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐPortfolioConnection(ctx context.Context, sel ast.SelectionSet, v *model.PortfolioConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "PortfolioConnection!")
 		return graphql.Null
 	}
 	return ec._PortfolioConnection(ctx, sel, v)

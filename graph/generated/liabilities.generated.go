@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -101,7 +100,7 @@ func (ec *executionContext) _Liability_id(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Liability_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Liability_credentials(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -156,7 +155,7 @@ func (ec *executionContext) _Liability_name(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Liability_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "String")
 }
 
 func (ec *executionContext) _Liability_type(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -179,7 +178,7 @@ func (ec *executionContext) _Liability_type(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Liability_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "String")
 }
 
 func (ec *executionContext) _Liability_contractNumber(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -202,7 +201,7 @@ func (ec *executionContext) _Liability_contractNumber(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Liability_contractNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "String")
 }
 
 func (ec *executionContext) _Liability_balance(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -225,7 +224,7 @@ func (ec *executionContext) _Liability_balance(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Liability_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Liability_availableBalance(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -248,7 +247,7 @@ func (ec *executionContext) _Liability_availableBalance(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Liability_availableBalance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Liability_currency(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -271,7 +270,7 @@ func (ec *executionContext) _Liability_currency(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Liability_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _Liability_initialCapital(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -294,7 +293,7 @@ func (ec *executionContext) _Liability_initialCapital(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Liability_initialCapital(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Liability_initialCapitalCurrency(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -317,7 +316,7 @@ func (ec *executionContext) _Liability_initialCapitalCurrency(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_Liability_initialCapitalCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _Liability_limit(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -340,7 +339,7 @@ func (ec *executionContext) _Liability_limit(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Liability_limit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _Liability_openingDate(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -363,7 +362,7 @@ func (ec *executionContext) _Liability_openingDate(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Liability_openingDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Liability_expirationDate(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -386,7 +385,7 @@ func (ec *executionContext) _Liability_expirationDate(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Liability_expirationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Liability_periodicity(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -409,7 +408,7 @@ func (ec *executionContext) _Liability_periodicity(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Liability_periodicity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "String")
 }
 
 func (ec *executionContext) _Liability_interest(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -432,7 +431,7 @@ func (ec *executionContext) _Liability_interest(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Liability_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "JSON")
 }
 
 func (ec *executionContext) _Liability_externalId(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -455,7 +454,7 @@ func (ec *executionContext) _Liability_externalId(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Liability_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Liability", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Liability", field, false, false, "String")
 }
 
 func (ec *executionContext) _Liability_transactions(ctx context.Context, field graphql.CollectedField, obj *models.Liability) (ret graphql.Marshaler) {
@@ -618,7 +617,7 @@ func (ec *executionContext) _LiabilityConnection_totalCount(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LiabilityConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityConnection) (ret graphql.Marshaler) {
@@ -641,7 +640,7 @@ func (ec *executionContext) _LiabilityConnection_totalCountIsExact(ctx context.C
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _LiabilityConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityConnection) (ret graphql.Marshaler) {
@@ -664,7 +663,7 @@ func (ec *executionContext) _LiabilityConnection_syncFailed(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _LiabilityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityEdge) (ret graphql.Marshaler) {
@@ -687,7 +686,7 @@ func (ec *executionContext) _LiabilityEdge_cursor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _LiabilityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityEdge) (ret graphql.Marshaler) {
@@ -742,7 +741,7 @@ func (ec *executionContext) _LiabilityTransaction_id(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, true, false, "ID")
 }
 
 func (ec *executionContext) _LiabilityTransaction_liability(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -797,7 +796,7 @@ func (ec *executionContext) _LiabilityTransaction_amount(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _LiabilityTransaction_balanceAfter(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -820,7 +819,7 @@ func (ec *executionContext) _LiabilityTransaction_balanceAfter(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_balanceAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _LiabilityTransaction_currency(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -843,7 +842,7 @@ func (ec *executionContext) _LiabilityTransaction_currency(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _LiabilityTransaction_description(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -866,7 +865,7 @@ func (ec *executionContext) _LiabilityTransaction_description(ctx context.Contex
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _LiabilityTransaction_operationDate(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -889,7 +888,7 @@ func (ec *executionContext) _LiabilityTransaction_operationDate(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_operationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "Date")
 }
 
 func (ec *executionContext) _LiabilityTransaction_valueDate(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -912,7 +911,7 @@ func (ec *executionContext) _LiabilityTransaction_valueDate(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_valueDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type Date does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "Date")
 }
 
 func (ec *executionContext) _LiabilityTransaction_interest(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -935,7 +934,7 @@ func (ec *executionContext) _LiabilityTransaction_interest(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_interest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _LiabilityTransaction_commission(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -958,7 +957,7 @@ func (ec *executionContext) _LiabilityTransaction_commission(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_commission(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type Decimal does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _LiabilityTransaction_balanceCurrency(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -981,7 +980,7 @@ func (ec *executionContext) _LiabilityTransaction_balanceCurrency(ctx context.Co
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_balanceCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type CurrencyCode does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "CurrencyCode")
 }
 
 func (ec *executionContext) _LiabilityTransaction_creditAccount(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -1004,7 +1003,7 @@ func (ec *executionContext) _LiabilityTransaction_creditAccount(ctx context.Cont
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_creditAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _LiabilityTransaction_externalId(ctx context.Context, field graphql.CollectedField, obj *models.LiabilityTransaction) (ret graphql.Marshaler) {
@@ -1027,7 +1026,7 @@ func (ec *executionContext) _LiabilityTransaction_externalId(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransaction_externalId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransaction", field, false, false, "String")
 }
 
 func (ec *executionContext) _LiabilityTransactionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityTransactionConnection) (ret graphql.Marshaler) {
@@ -1146,7 +1145,7 @@ func (ec *executionContext) _LiabilityTransactionConnection_totalCount(ctx conte
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransactionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransactionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransactionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LiabilityTransactionConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityTransactionConnection) (ret graphql.Marshaler) {
@@ -1169,7 +1168,7 @@ func (ec *executionContext) _LiabilityTransactionConnection_totalCountIsExact(ct
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransactionConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransactionConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _LiabilityTransactionConnection_syncFailed(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityTransactionConnection) (ret graphql.Marshaler) {
@@ -1192,7 +1191,7 @@ func (ec *executionContext) _LiabilityTransactionConnection_syncFailed(ctx conte
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransactionConnection_syncFailed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransactionConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransactionConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _LiabilityTransactionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityTransactionEdge) (ret graphql.Marshaler) {
@@ -1215,7 +1214,7 @@ func (ec *executionContext) _LiabilityTransactionEdge_cursor(ctx context.Context
 	)
 }
 func (ec *executionContext) fieldContext_LiabilityTransactionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LiabilityTransactionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("LiabilityTransactionEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _LiabilityTransactionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LiabilityTransactionEdge) (ret graphql.Marshaler) {
@@ -1268,8 +1267,7 @@ func (ec *executionContext) _Liability(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, liabilityImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1280,43 +1278,11 @@ func (ec *executionContext) _Liability(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "credentials":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Liability_credentials(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Liability_credentials(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "name":
 			out.Values[i] = ec._Liability_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1388,43 +1354,11 @@ func (ec *executionContext) _Liability(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "transactions":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Liability_transactions(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Liability_transactions(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1434,14 +1368,10 @@ func (ec *executionContext) _Liability(ctx context.Context, sel ast.SelectionSet
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1452,8 +1382,7 @@ func (ec *executionContext) _LiabilityConnection(ctx context.Context, sel ast.Se
 	fields := graphql.CollectFields(ec.OperationContext, sel, liabilityConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1497,14 +1426,10 @@ func (ec *executionContext) _LiabilityConnection(ctx context.Context, sel ast.Se
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1515,8 +1440,7 @@ func (ec *executionContext) _LiabilityEdge(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, liabilityEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1540,14 +1464,10 @@ func (ec *executionContext) _LiabilityEdge(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1558,8 +1478,7 @@ func (ec *executionContext) _LiabilityTransaction(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, liabilityTransactionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1570,43 +1489,11 @@ func (ec *executionContext) _LiabilityTransaction(ctx context.Context, sel ast.S
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "liability":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._LiabilityTransaction_liability(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LiabilityTransaction_liability(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "amount":
 			out.Values[i] = ec._LiabilityTransaction_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1671,14 +1558,10 @@ func (ec *executionContext) _LiabilityTransaction(ctx context.Context, sel ast.S
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1689,8 +1572,7 @@ func (ec *executionContext) _LiabilityTransactionConnection(ctx context.Context,
 	fields := graphql.CollectFields(ec.OperationContext, sel, liabilityTransactionConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1734,14 +1616,10 @@ func (ec *executionContext) _LiabilityTransactionConnection(ctx context.Context,
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1752,8 +1630,7 @@ func (ec *executionContext) _LiabilityTransactionEdge(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, liabilityTransactionEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1777,14 +1654,10 @@ func (ec *executionContext) _LiabilityTransactionEdge(ctx context.Context, sel a
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1815,9 +1688,7 @@ func (ec *executionContext) marshalNLiability2ᚕgithubᚗcomᚋfingraphᚋfingr
 
 func (ec *executionContext) marshalNLiability2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐLiability(ctx context.Context, sel ast.SelectionSet, v *models.Liability) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Liability!")
 		return graphql.Null
 	}
 	return ec._Liability(ctx, sel, v)
@@ -1825,9 +1696,7 @@ func (ec *executionContext) marshalNLiability2ᚖgithubᚗcomᚋfingraphᚋfingr
 
 func (ec *executionContext) marshalNLiabilityConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐLiabilityConnection(ctx context.Context, sel ast.SelectionSet, v *model.LiabilityConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "LiabilityConnection!")
 		return graphql.Null
 	}
 	return ec._LiabilityConnection(ctx, sel, v)
@@ -1875,9 +1744,7 @@ func (ec *executionContext) marshalNLiabilityTransaction2ᚕgithubᚗcomᚋfingr
 
 func (ec *executionContext) marshalNLiabilityTransaction2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐLiabilityTransaction(ctx context.Context, sel ast.SelectionSet, v *models.LiabilityTransaction) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "LiabilityTransaction!")
 		return graphql.Null
 	}
 	return ec._LiabilityTransaction(ctx, sel, v)
@@ -1885,9 +1752,7 @@ func (ec *executionContext) marshalNLiabilityTransaction2ᚖgithubᚗcomᚋfingr
 
 func (ec *executionContext) marshalNLiabilityTransactionConnection2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐLiabilityTransactionConnection(ctx context.Context, sel ast.SelectionSet, v *model.LiabilityTransactionConnection) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "LiabilityTransactionConnection!")
 		return graphql.Null
 	}
 	return ec._LiabilityTransactionConnection(ctx, sel, v)

@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -59,7 +58,7 @@ func (ec *executionContext) _OnboardingField_name(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingField_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingField_type(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingField) (ret graphql.Marshaler) {
@@ -82,7 +81,7 @@ func (ec *executionContext) _OnboardingField_type(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingField_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingField_required(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingField) (ret graphql.Marshaler) {
@@ -105,7 +104,7 @@ func (ec *executionContext) _OnboardingField_required(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingField_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _OnboardingField_options(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingField) (ret graphql.Marshaler) {
@@ -128,7 +127,7 @@ func (ec *executionContext) _OnboardingField_options(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingField_options(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingField_description(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingField) (ret graphql.Marshaler) {
@@ -151,7 +150,7 @@ func (ec *executionContext) _OnboardingField_description(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingField_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingField", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingRedirect_method(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingRedirect) (ret graphql.Marshaler) {
@@ -174,7 +173,7 @@ func (ec *executionContext) _OnboardingRedirect_method(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingRedirect_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingRedirect", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingRedirect", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingRedirect_url(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingRedirect) (ret graphql.Marshaler) {
@@ -197,7 +196,7 @@ func (ec *executionContext) _OnboardingRedirect_url(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingRedirect_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingRedirect", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingRedirect", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingSession_id(ctx context.Context, field graphql.CollectedField, obj *models.OnboardingSession) (ret graphql.Marshaler) {
@@ -220,7 +219,7 @@ func (ec *executionContext) _OnboardingSession_id(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingSession_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingSession", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingSession", field, true, false, "ID")
 }
 
 func (ec *executionContext) _OnboardingSession_skill(ctx context.Context, field graphql.CollectedField, obj *models.OnboardingSession) (ret graphql.Marshaler) {
@@ -275,7 +274,7 @@ func (ec *executionContext) _OnboardingSession_status(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingSession_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingSession", field, true, true, errors.New("field of type OnboardingStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingSession", field, true, true, "OnboardingStatus")
 }
 
 func (ec *executionContext) _OnboardingSession_currentStep(ctx context.Context, field graphql.CollectedField, obj *models.OnboardingSession) (ret graphql.Marshaler) {
@@ -394,7 +393,7 @@ func (ec *executionContext) _OnboardingSession_stepData(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingSession_stepData(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingSession", field, true, true, errors.New("field of type JSON does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingSession", field, true, true, "JSON")
 }
 
 func (ec *executionContext) _OnboardingSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *models.OnboardingSession) (ret graphql.Marshaler) {
@@ -417,7 +416,7 @@ func (ec *executionContext) _OnboardingSession_expiresAt(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingSession_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingSession", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingSession", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _OnboardingSession_credentials(ctx context.Context, field graphql.CollectedField, obj *models.OnboardingSession) (ret graphql.Marshaler) {
@@ -472,7 +471,7 @@ func (ec *executionContext) _OnboardingSession_errorCode(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingSession_errorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingSession", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingSession", field, true, true, "String")
 }
 
 func (ec *executionContext) _OnboardingSession_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.OnboardingSession) (ret graphql.Marshaler) {
@@ -495,7 +494,7 @@ func (ec *executionContext) _OnboardingSession_createdAt(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingSession_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingSession", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingSession", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _OnboardingStep_name(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingStep) (ret graphql.Marshaler) {
@@ -518,7 +517,7 @@ func (ec *executionContext) _OnboardingStep_name(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingStep_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingStep", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingStep", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingStep_kind(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingStep) (ret graphql.Marshaler) {
@@ -541,7 +540,7 @@ func (ec *executionContext) _OnboardingStep_kind(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingStep_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingStep", field, false, false, errors.New("field of type OnboardingStepKind does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingStep", field, false, false, "OnboardingStepKind")
 }
 
 func (ec *executionContext) _OnboardingStep_status(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingStep) (ret graphql.Marshaler) {
@@ -564,7 +563,7 @@ func (ec *executionContext) _OnboardingStep_status(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingStep_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingStep", field, false, false, errors.New("field of type OnboardingStepStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingStep", field, false, false, "OnboardingStepStatus")
 }
 
 func (ec *executionContext) _OnboardingStep_uploads(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingStep) (ret graphql.Marshaler) {
@@ -619,7 +618,7 @@ func (ec *executionContext) _OnboardingStepDefinition_name(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingStepDefinition_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingStepDefinition", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingStepDefinition", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingStepDefinition_kind(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingStepDefinition) (ret graphql.Marshaler) {
@@ -642,7 +641,7 @@ func (ec *executionContext) _OnboardingStepDefinition_kind(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingStepDefinition_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingStepDefinition", field, false, false, errors.New("field of type OnboardingStepKind does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingStepDefinition", field, false, false, "OnboardingStepKind")
 }
 
 func (ec *executionContext) _OnboardingStepDefinition_title(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingStepDefinition) (ret graphql.Marshaler) {
@@ -665,7 +664,7 @@ func (ec *executionContext) _OnboardingStepDefinition_title(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingStepDefinition_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingStepDefinition", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingStepDefinition", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingStepDefinition_fields(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingStepDefinition) (ret graphql.Marshaler) {
@@ -752,7 +751,7 @@ func (ec *executionContext) _OnboardingUpload_fileName(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingUpload_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingUpload", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingUpload", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingUpload_contentType(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingUpload) (ret graphql.Marshaler) {
@@ -775,7 +774,7 @@ func (ec *executionContext) _OnboardingUpload_contentType(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingUpload_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingUpload", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingUpload", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingUpload_size(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingUpload) (ret graphql.Marshaler) {
@@ -798,7 +797,7 @@ func (ec *executionContext) _OnboardingUpload_size(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingUpload_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingUpload", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingUpload", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OnboardingUploadSpec_maxBytes(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingUploadSpec) (ret graphql.Marshaler) {
@@ -821,7 +820,7 @@ func (ec *executionContext) _OnboardingUploadSpec_maxBytes(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingUploadSpec_maxBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingUploadSpec", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingUploadSpec", field, false, false, "Int")
 }
 
 func (ec *executionContext) _OnboardingUploadSpec_contentTypes(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingUploadSpec) (ret graphql.Marshaler) {
@@ -844,7 +843,7 @@ func (ec *executionContext) _OnboardingUploadSpec_contentTypes(ctx context.Conte
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingUploadSpec_contentTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingUploadSpec", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingUploadSpec", field, false, false, "String")
 }
 
 func (ec *executionContext) _OnboardingUploadSpec_minFiles(ctx context.Context, field graphql.CollectedField, obj *model.OnboardingUploadSpec) (ret graphql.Marshaler) {
@@ -867,7 +866,7 @@ func (ec *executionContext) _OnboardingUploadSpec_minFiles(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_OnboardingUploadSpec_minFiles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OnboardingUploadSpec", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("OnboardingUploadSpec", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Skill_id(ctx context.Context, field graphql.CollectedField, obj *model.Skill) (ret graphql.Marshaler) {
@@ -890,7 +889,7 @@ func (ec *executionContext) _Skill_id(ctx context.Context, field graphql.Collect
 	)
 }
 func (ec *executionContext) fieldContext_Skill_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Skill", field, false, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("Skill", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Skill_provider(ctx context.Context, field graphql.CollectedField, obj *model.Skill) (ret graphql.Marshaler) {
@@ -913,7 +912,7 @@ func (ec *executionContext) _Skill_provider(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Skill_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Skill", field, false, false, errors.New("field of type Provider does not have child fields"))
+	return graphql.NewScalarFieldContext("Skill", field, false, false, "Provider")
 }
 
 func (ec *executionContext) _Skill_name(ctx context.Context, field graphql.CollectedField, obj *model.Skill) (ret graphql.Marshaler) {
@@ -936,7 +935,7 @@ func (ec *executionContext) _Skill_name(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Skill_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Skill", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Skill", field, false, false, "String")
 }
 
 func (ec *executionContext) _Skill_type(ctx context.Context, field graphql.CollectedField, obj *model.Skill) (ret graphql.Marshaler) {
@@ -959,7 +958,7 @@ func (ec *executionContext) _Skill_type(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Skill_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Skill", field, false, false, errors.New("field of type SkillType does not have child fields"))
+	return graphql.NewScalarFieldContext("Skill", field, false, false, "SkillType")
 }
 
 func (ec *executionContext) _Skill_country(ctx context.Context, field graphql.CollectedField, obj *model.Skill) (ret graphql.Marshaler) {
@@ -982,7 +981,7 @@ func (ec *executionContext) _Skill_country(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Skill_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Skill", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Skill", field, false, false, "String")
 }
 
 func (ec *executionContext) _Skill_sandbox(ctx context.Context, field graphql.CollectedField, obj *model.Skill) (ret graphql.Marshaler) {
@@ -1005,7 +1004,7 @@ func (ec *executionContext) _Skill_sandbox(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Skill_sandbox(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Skill", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("Skill", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Skill_steps(ctx context.Context, field graphql.CollectedField, obj *model.Skill) (ret graphql.Marshaler) {
@@ -1058,8 +1057,7 @@ func (ec *executionContext) _OnboardingField(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, onboardingFieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1098,14 +1096,10 @@ func (ec *executionContext) _OnboardingField(ctx context.Context, sel ast.Select
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1116,8 +1110,7 @@ func (ec *executionContext) _OnboardingRedirect(ctx context.Context, sel ast.Sel
 	fields := graphql.CollectFields(ec.OperationContext, sel, onboardingRedirectImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1141,14 +1134,10 @@ func (ec *executionContext) _OnboardingRedirect(ctx context.Context, sel ast.Sel
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1159,8 +1148,7 @@ func (ec *executionContext) _OnboardingSession(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, onboardingSessionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1171,314 +1159,58 @@ func (ec *executionContext) _OnboardingSession(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "skill":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OnboardingSession_skill(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnboardingSession_skill(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "status":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OnboardingSession_status(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnboardingSession_status(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "currentStep":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OnboardingSession_currentStep(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnboardingSession_currentStep(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "steps":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OnboardingSession_steps(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnboardingSession_steps(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "redirect":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OnboardingSession_redirect(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnboardingSession_redirect(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "stepData":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OnboardingSession_stepData(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnboardingSession_stepData(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "expiresAt":
 			out.Values[i] = ec._OnboardingSession_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "credentials":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OnboardingSession_credentials(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnboardingSession_credentials(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "errorCode":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._OnboardingSession_errorCode(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OnboardingSession_errorCode(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._OnboardingSession_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1493,14 +1225,10 @@ func (ec *executionContext) _OnboardingSession(ctx context.Context, sel ast.Sele
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1511,8 +1239,7 @@ func (ec *executionContext) _OnboardingStep(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, onboardingStepImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1546,14 +1273,10 @@ func (ec *executionContext) _OnboardingStep(ctx context.Context, sel ast.Selecti
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1564,8 +1287,7 @@ func (ec *executionContext) _OnboardingStepDefinition(ctx context.Context, sel a
 	fields := graphql.CollectFields(ec.OperationContext, sel, onboardingStepDefinitionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1604,14 +1326,10 @@ func (ec *executionContext) _OnboardingStepDefinition(ctx context.Context, sel a
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1622,8 +1340,7 @@ func (ec *executionContext) _OnboardingUpload(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, onboardingUploadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1652,14 +1369,10 @@ func (ec *executionContext) _OnboardingUpload(ctx context.Context, sel ast.Selec
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1670,8 +1383,7 @@ func (ec *executionContext) _OnboardingUploadSpec(ctx context.Context, sel ast.S
 	fields := graphql.CollectFields(ec.OperationContext, sel, onboardingUploadSpecImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1700,14 +1412,10 @@ func (ec *executionContext) _OnboardingUploadSpec(ctx context.Context, sel ast.S
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1718,8 +1426,7 @@ func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, skillImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1768,14 +1475,10 @@ func (ec *executionContext) _Skill(ctx context.Context, sel ast.SelectionSet, ob
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1806,9 +1509,7 @@ func (ec *executionContext) marshalNOnboardingField2ᚕgithubᚗcomᚋfingraph�
 
 func (ec *executionContext) marshalNOnboardingSession2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐOnboardingSession(ctx context.Context, sel ast.SelectionSet, v *models.OnboardingSession) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "OnboardingSession!")
 		return graphql.Null
 	}
 	return ec._OnboardingSession(ctx, sel, v)
@@ -1824,9 +1525,7 @@ func (ec *executionContext) marshalNOnboardingStatus2githubᚗcomᚋfingraphᚋf
 	_ = sel
 	res := graphql.MarshalString(marshalNOnboardingStatus2githubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐOnboardingState[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "OnboardingStatus!")
 	}
 	return res
 }
@@ -1902,9 +1601,7 @@ func (ec *executionContext) marshalNOnboardingStepKind2githubᚗcomᚋfingraph�
 	_ = sel
 	res := graphql.MarshalString(marshalNOnboardingStepKind2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐStepKind[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "OnboardingStepKind!")
 	}
 	return res
 }
@@ -1976,9 +1673,7 @@ func (ec *executionContext) marshalNSkill2ᚕgithubᚗcomᚋfingraphᚋfingraph�
 
 func (ec *executionContext) marshalNSkill2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋgraphᚋmodelᚐSkill(ctx context.Context, sel ast.SelectionSet, v *model.Skill) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "Skill!")
 		return graphql.Null
 	}
 	return ec._Skill(ctx, sel, v)
@@ -1994,9 +1689,7 @@ func (ec *executionContext) marshalNSkillType2githubᚗcomᚋfingraphᚋfingraph
 	_ = sel
 	res := graphql.MarshalString(marshalNSkillType2githubᚗcomᚋfingraphᚋfingraphᚋinternalᚋproviderᚐSkillType[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "SkillType!")
 	}
 	return res
 }
@@ -2023,9 +1716,7 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 	_ = sel
 	res := graphql.MarshalUpload(v)
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
 	return res
 }

@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -58,7 +57,7 @@ func (ec *executionContext) _FraudAnalysis_done(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_FraudAnalysis_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudAnalysis", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudAnalysis", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _FraudAnalysis_message(ctx context.Context, field graphql.CollectedField, obj *model.FraudAnalysis) (ret graphql.Marshaler) {
@@ -81,7 +80,7 @@ func (ec *executionContext) _FraudAnalysis_message(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_FraudAnalysis_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudAnalysis", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudAnalysis", field, false, false, "String")
 }
 
 func (ec *executionContext) _FraudAnalysis_fraudDetected(ctx context.Context, field graphql.CollectedField, obj *model.FraudAnalysis) (ret graphql.Marshaler) {
@@ -104,7 +103,7 @@ func (ec *executionContext) _FraudAnalysis_fraudDetected(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_FraudAnalysis_fraudDetected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudAnalysis", field, false, false, errors.New("field of type Boolean does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudAnalysis", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _FraudAnalysis_documents(ctx context.Context, field graphql.CollectedField, obj *model.FraudAnalysis) (ret graphql.Marshaler) {
@@ -159,7 +158,7 @@ func (ec *executionContext) _FraudDetail_specificType(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_FraudDetail_specificType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudDetail", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _FraudDetail_value(ctx context.Context, field graphql.CollectedField, obj *model.FraudDetail) (ret graphql.Marshaler) {
@@ -182,7 +181,7 @@ func (ec *executionContext) _FraudDetail_value(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_FraudDetail_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudDetail", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _FraudDetail_dataType(ctx context.Context, field graphql.CollectedField, obj *model.FraudDetail) (ret graphql.Marshaler) {
@@ -205,7 +204,7 @@ func (ec *executionContext) _FraudDetail_dataType(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_FraudDetail_dataType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudDetail", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudDetail", field, false, false, "String")
 }
 
 func (ec *executionContext) _FraudDocument_status(ctx context.Context, field graphql.CollectedField, obj *model.FraudDocument) (ret graphql.Marshaler) {
@@ -228,7 +227,7 @@ func (ec *executionContext) _FraudDocument_status(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_FraudDocument_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudDocument", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudDocument", field, false, false, "String")
 }
 
 func (ec *executionContext) _FraudDocument_results(ctx context.Context, field graphql.CollectedField, obj *model.FraudDocument) (ret graphql.Marshaler) {
@@ -283,7 +282,7 @@ func (ec *executionContext) _FraudResult_documentType(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_FraudResult_documentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudResult", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _FraudResult_signals(ctx context.Context, field graphql.CollectedField, obj *model.FraudResult) (ret graphql.Marshaler) {
@@ -338,7 +337,7 @@ func (ec *executionContext) _FraudSignal_type(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_FraudSignal_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudSignal", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudSignal", field, false, false, "String")
 }
 
 func (ec *executionContext) _FraudSignal_pageNumber(ctx context.Context, field graphql.CollectedField, obj *model.FraudSignal) (ret graphql.Marshaler) {
@@ -361,7 +360,7 @@ func (ec *executionContext) _FraudSignal_pageNumber(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_FraudSignal_pageNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudSignal", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudSignal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FraudSignal_count(ctx context.Context, field graphql.CollectedField, obj *model.FraudSignal) (ret graphql.Marshaler) {
@@ -384,7 +383,7 @@ func (ec *executionContext) _FraudSignal_count(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_FraudSignal_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FraudSignal", field, false, false, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("FraudSignal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _FraudSignal_details(ctx context.Context, field graphql.CollectedField, obj *model.FraudSignal) (ret graphql.Marshaler) {
@@ -439,7 +438,7 @@ func (ec *executionContext) _StatementFile_name(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StatementFile_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementFile", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementFile", field, false, false, "String")
 }
 
 func (ec *executionContext) _StatementFile_type(ctx context.Context, field graphql.CollectedField, obj *models.StatementFile) (ret graphql.Marshaler) {
@@ -462,7 +461,7 @@ func (ec *executionContext) _StatementFile_type(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StatementFile_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementFile", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementFile", field, false, false, "String")
 }
 
 func (ec *executionContext) _StatementFile_size(ctx context.Context, field graphql.CollectedField, obj *models.StatementFile) (ret graphql.Marshaler) {
@@ -485,7 +484,7 @@ func (ec *executionContext) _StatementFile_size(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StatementFile_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementFile", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementFile", field, true, true, "Int")
 }
 
 func (ec *executionContext) _StatementFile_status(ctx context.Context, field graphql.CollectedField, obj *models.StatementFile) (ret graphql.Marshaler) {
@@ -508,7 +507,7 @@ func (ec *executionContext) _StatementFile_status(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_StatementFile_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementFile", field, false, false, errors.New("field of type StatementFileStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementFile", field, false, false, "StatementFileStatus")
 }
 
 func (ec *executionContext) _StatementFile_errorCode(ctx context.Context, field graphql.CollectedField, obj *models.StatementFile) (ret graphql.Marshaler) {
@@ -531,7 +530,7 @@ func (ec *executionContext) _StatementFile_errorCode(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_StatementFile_errorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementFile", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementFile", field, true, true, "String")
 }
 
 func (ec *executionContext) _StatementFile_sentAt(ctx context.Context, field graphql.CollectedField, obj *models.StatementFile) (ret graphql.Marshaler) {
@@ -554,7 +553,7 @@ func (ec *executionContext) _StatementFile_sentAt(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_StatementFile_sentAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementFile", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementFile", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _StatementUpload_id(ctx context.Context, field graphql.CollectedField, obj *models.StatementUpload) (ret graphql.Marshaler) {
@@ -577,7 +576,7 @@ func (ec *executionContext) _StatementUpload_id(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_StatementUpload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementUpload", field, true, false, errors.New("field of type ID does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementUpload", field, true, false, "ID")
 }
 
 func (ec *executionContext) _StatementUpload_status(ctx context.Context, field graphql.CollectedField, obj *models.StatementUpload) (ret graphql.Marshaler) {
@@ -600,7 +599,7 @@ func (ec *executionContext) _StatementUpload_status(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_StatementUpload_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, errors.New("field of type StatementUploadStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, "StatementUploadStatus")
 }
 
 func (ec *executionContext) _StatementUpload_tag(ctx context.Context, field graphql.CollectedField, obj *models.StatementUpload) (ret graphql.Marshaler) {
@@ -623,7 +622,7 @@ func (ec *executionContext) _StatementUpload_tag(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_StatementUpload_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, "String")
 }
 
 func (ec *executionContext) _StatementUpload_clientName(ctx context.Context, field graphql.CollectedField, obj *models.StatementUpload) (ret graphql.Marshaler) {
@@ -646,7 +645,7 @@ func (ec *executionContext) _StatementUpload_clientName(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_StatementUpload_clientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, "String")
 }
 
 func (ec *executionContext) _StatementUpload_files(ctx context.Context, field graphql.CollectedField, obj *models.StatementUpload) (ret graphql.Marshaler) {
@@ -701,7 +700,7 @@ func (ec *executionContext) _StatementUpload_aggregationId(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_StatementUpload_aggregationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementUpload", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementUpload", field, true, true, "String")
 }
 
 func (ec *executionContext) _StatementUpload_credentials(ctx context.Context, field graphql.CollectedField, obj *models.StatementUpload) (ret graphql.Marshaler) {
@@ -788,7 +787,7 @@ func (ec *executionContext) _StatementUpload_errorCode(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_StatementUpload_errorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementUpload", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementUpload", field, true, true, "String")
 }
 
 func (ec *executionContext) _StatementUpload_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.StatementUpload) (ret graphql.Marshaler) {
@@ -811,7 +810,7 @@ func (ec *executionContext) _StatementUpload_createdAt(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_StatementUpload_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _StatementUpload_completedAt(ctx context.Context, field graphql.CollectedField, obj *models.StatementUpload) (ret graphql.Marshaler) {
@@ -834,7 +833,7 @@ func (ec *executionContext) _StatementUpload_completedAt(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_StatementUpload_completedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("StatementUpload", field, false, false, "DateTime")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -855,8 +854,7 @@ func (ec *executionContext) _FraudAnalysis(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, fraudAnalysisImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -890,14 +888,10 @@ func (ec *executionContext) _FraudAnalysis(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -908,8 +902,7 @@ func (ec *executionContext) _FraudDetail(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, fraudDetailImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -938,14 +931,10 @@ func (ec *executionContext) _FraudDetail(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -956,8 +945,7 @@ func (ec *executionContext) _FraudDocument(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, fraudDocumentImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -981,14 +969,10 @@ func (ec *executionContext) _FraudDocument(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -999,8 +983,7 @@ func (ec *executionContext) _FraudResult(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, fraudResultImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1024,14 +1007,10 @@ func (ec *executionContext) _FraudResult(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1042,8 +1021,7 @@ func (ec *executionContext) _FraudSignal(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, fraudSignalImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1077,14 +1055,10 @@ func (ec *executionContext) _FraudSignal(ctx context.Context, sel ast.SelectionS
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1095,8 +1069,7 @@ func (ec *executionContext) _StatementFile(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, statementFileImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1112,86 +1085,22 @@ func (ec *executionContext) _StatementFile(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "size":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._StatementFile_size(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatementFile_size(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "status":
 			out.Values[i] = ec._StatementFile_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "errorCode":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._StatementFile_errorCode(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatementFile_errorCode(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "sentAt":
 			out.Values[i] = ec._StatementFile_sentAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -1206,14 +1115,10 @@ func (ec *executionContext) _StatementFile(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1224,8 +1129,7 @@ func (ec *executionContext) _StatementUpload(ctx context.Context, sel ast.Select
 	fields := graphql.CollectFields(ec.OperationContext, sel, statementUploadImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -1256,157 +1160,29 @@ func (ec *executionContext) _StatementUpload(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "aggregationId":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._StatementUpload_aggregationId(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatementUpload_aggregationId(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "credentials":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._StatementUpload_credentials(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatementUpload_credentials(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "fraudAnalysis":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._StatementUpload_fraudAnalysis(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatementUpload_fraudAnalysis(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "errorCode":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._StatementUpload_errorCode(ctx, field, obj)
-				if res == graphql.RequiredNull {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
-			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StatementUpload_errorCode(ctx, field, obj)
 				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "createdAt":
 			out.Values[i] = ec._StatementUpload_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1426,14 +1202,10 @@ func (ec *executionContext) _StatementUpload(ctx context.Context, sel ast.Select
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -1552,9 +1324,7 @@ func (ec *executionContext) marshalNStatementFileStatus2githubᚗcomᚋfingraph�
 	_ = sel
 	res := graphql.MarshalString(marshalNStatementFileStatus2githubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐFileStatus[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "StatementFileStatus!")
 	}
 	return res
 }
@@ -1594,9 +1364,7 @@ func (ec *executionContext) marshalNStatementUpload2ᚕgithubᚗcomᚋfingraph�
 
 func (ec *executionContext) marshalNStatementUpload2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐStatementUpload(ctx context.Context, sel ast.SelectionSet, v *models.StatementUpload) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "StatementUpload!")
 		return graphql.Null
 	}
 	return ec._StatementUpload(ctx, sel, v)
@@ -1612,9 +1380,7 @@ func (ec *executionContext) marshalNStatementUploadStatus2githubᚗcomᚋfingrap
 	_ = sel
 	res := graphql.MarshalString(marshalNStatementUploadStatus2githubᚗcomᚋfingraphᚋfingraphᚋmodelsᚐUploadStatus[v])
 	if res == graphql.Null {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullFromMarshaler(ctx, "StatementUploadStatus!")
 	}
 	return res
 }

@@ -4,7 +4,6 @@ package generated
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -232,7 +231,7 @@ func (ec *executionContext) _SyncCompleted_product(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_SyncCompleted_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SyncCompleted", field, false, false, errors.New("field of type ProductKind does not have child fields"))
+	return graphql.NewScalarFieldContext("SyncCompleted", field, false, false, "ProductKind")
 }
 
 func (ec *executionContext) _SyncCompleted_at(ctx context.Context, field graphql.CollectedField, obj *realtime.SyncCompleted) (ret graphql.Marshaler) {
@@ -255,7 +254,7 @@ func (ec *executionContext) _SyncCompleted_at(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_SyncCompleted_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SyncCompleted", field, false, false, errors.New("field of type DateTime does not have child fields"))
+	return graphql.NewScalarFieldContext("SyncCompleted", field, false, false, "DateTime")
 }
 
 // endregion **************************** field.gotpl *****************************
@@ -300,8 +299,7 @@ func (ec *executionContext) _SyncCompleted(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, syncCompletedImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferredFieldSet := graphql.NewFieldSet(nil)
-	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	deferred := graphql.NewDeferredGroup(ctx)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -330,14 +328,10 @@ func (ec *executionContext) _SyncCompleted(ctx context.Context, sel ast.Selectio
 		return graphql.Null
 	}
 
-	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
-
-	ec.ProcessDeferredGroup(graphql.DeferredGroup{
-		Defers:   deferLabelToView,
-		Path:     graphql.GetPath(ctx),
-		FieldSet: deferredFieldSet,
-		Context:  ctx,
-	})
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
 
 	return out
 }
@@ -348,9 +342,7 @@ func (ec *executionContext) _SyncCompleted(ctx context.Context, sel ast.Selectio
 
 func (ec *executionContext) marshalNSyncCompleted2ᚖgithubᚗcomᚋfingraphᚋfingraphᚋinternalᚋrealtimeᚐSyncCompleted(ctx context.Context, sel ast.SelectionSet, v *realtime.SyncCompleted) graphql.Marshaler {
 	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
+		graphql.AddInvalidNullError(ctx, "SyncCompleted!")
 		return graphql.Null
 	}
 	return ec._SyncCompleted(ctx, sel, v)
