@@ -16,6 +16,8 @@ import (
 
 const pathAll = "/v0/bank/credentials/all"
 
+const pathInvestments = "/v0/bank/credentials/investment"
+
 // productPaths are the Flanks endpoints of the products /credentials/all
 // answers.
 var productPaths = map[models.Product]string{
@@ -154,6 +156,43 @@ func TestPlanWholeFailureIsShared(t *testing.T) {
 			}
 			if r := e.syncRecord(c, p); r.Status != store.SyncError {
 				t.Errorf("%s sync record %+v, want the failure", p, r)
+			}
+		}
+	})
+}
+
+// A position that /credentials/all lists without its detail gets it from
+// /investment/detail, as on the investments endpoint: what a position
+// holds does not depend on which call fetched it.
+func TestWholeFetchFillsMissingDetail(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, envOpts{wrap: serve(map[string]string{
+			pathAll: `{"accounts":[],"cards":[],"portfolios":[],"liabilities":[],"funds":[
+ {"_id":"i-1","name":"A","isin":"ES0000000001","type":"F","amount":1,"balance":1,"currency":"EUR","detail":{"source":"all"},"transactions":[]},
+ {"_id":"i-2","name":"B","isin":"ES0000000002","type":"F","amount":1,"balance":1,"currency":"EUR","transactions":[]}]}`,
+			"/v0/bank/credentials/investment/detail": `[{"investment_id":"i-2","srri":4}]`,
+		})})
+		c := e.link(userA, "testbank", "")
+		before := e.sim.RequestCounts()
+		for p, err := range e.ensureAt(aggregate.WithPlan(e.ctx, wholeSet()), c, wholeSet()) {
+			if err != nil {
+				t.Errorf("Ensure(%s): %v", p, err)
+			}
+		}
+		// The wrapper answers /credentials/all before the simulator counts
+		// it; the investments endpoint, not wrapped, shows which path ran.
+		if n := e.sim.RequestCounts()[pathInvestments] - before[pathInvestments]; n != 0 {
+			t.Fatalf("the investments endpoint was called %d times: not the whole-connection path", n)
+		}
+		var invs []models.Investment
+		check(t, db.Gorm.Where("credentials_id = ?", c.ID).Order("provider_id").Find(&invs).Error)
+		want := []string{`{"source":"all"}`, `{"investment_id":"i-2","srri":4}`}
+		if len(invs) != len(want) {
+			t.Fatalf("%d investments, want %d", len(invs), len(want))
+		}
+		for i, w := range want {
+			if invs[i].Detail == nil || !sameJSON(t, invs[i].Detail, w) {
+				t.Errorf("%s detail %s, want %s", invs[i].ProviderID, invs[i].Detail, w)
 			}
 		}
 	})

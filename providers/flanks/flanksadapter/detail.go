@@ -21,14 +21,25 @@ func investments(c *flanks.Client) fetcher {
 	list := listOf(c.ListInvestments, mapInvestment, func(r *provider.Rows, v []provider.Linked[models.Investment]) { r.Investments = v })
 	return func(ctx context.Context, req flanks.AggregationRequest) (*provider.Rows, error) {
 		rows, err := list(ctx, req)
-		if err != nil || !missingDetail(rows.Investments) {
-			return rows, err
+		if err != nil {
+			return nil, err
 		}
-		raw, err := c.GetInvestmentDetail(ctx, req)
-		if err == nil {
-			fillDetails(rows.Investments, raw)
-		}
+		completeDetails(ctx, c, req, rows.Investments)
 		return rows, nil
+	}
+}
+
+// completeDetails asks POST /investment/detail for the positions listed
+// without a detail, if any, and fills them in; a failed call leaves them
+// without one. Both fetch paths (the investments endpoint and
+// /credentials/all) use it, so a position's detail does not depend on
+// which of them fetched it.
+func completeDetails(ctx context.Context, c *flanks.Client, req flanks.AggregationRequest, invs []provider.Linked[models.Investment]) {
+	if !missingDetail(invs) {
+		return
+	}
+	if raw, err := c.GetInvestmentDetail(ctx, req); err == nil {
+		fillDetails(invs, raw)
 	}
 }
 

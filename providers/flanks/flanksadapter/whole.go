@@ -30,7 +30,8 @@ func (f *Adapter) WholeProducts() []models.Product { return slices.Clone(wholePr
 // none. So the status is asked at the same time (two calls, one round
 // trip), and only the products it reports created without error are
 // returned; the engine fetches the others on their own endpoints, which
-// say pending or failed.
+// say pending or failed. Positions listed without their detail get it
+// from /investment/detail, as on the investments endpoint.
 func (f *Adapter) FetchWhole(ctx context.Context, creds *models.Credentials) (*provider.Rows, error) {
 	var all *flanks.AllData
 	var st *flanks.CredentialsStatus
@@ -52,6 +53,9 @@ func (f *Adapter) FetchWhole(ctx context.Context, creds *models.Credentials) (*p
 		if fl := flags[p]; fl.Created && !fl.Errored {
 			rows.Products = append(rows.Products, p)
 		}
+	}
+	if slices.Contains(rows.Products, models.ProductInvestments) {
+		completeDetails(ctx, f.c, flanks.AggregationRequest{CredentialsToken: creds.ProviderRef}, rows.Investments)
 	}
 	return rows, nil
 }
