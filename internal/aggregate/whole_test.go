@@ -106,6 +106,25 @@ func TestPlanOfFewProductsFetchesEach(t *testing.T) {
 	})
 }
 
+// WholeFetchMin moves the threshold: at 2, a query needing two products
+// already costs one whole-connection call instead of their two endpoints.
+func TestWholeFetchMinIsHonoured(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		e := newEnv(t, db, envOpts{agg: aggregate.Options{WholeFetchMin: 2}})
+		c := e.link(userA, "testbank", "")
+		before := e.sim.RequestCounts()
+		few := []models.Product{models.ProductAccounts, models.ProductTransactions}
+		for _, err := range e.ensureAt(aggregate.WithPlan(e.ctx, few), c, few) {
+			check(t, err)
+		}
+		after := e.sim.RequestCounts()
+		if after[pathAll]-before[pathAll] != 1 || after[pathAccount] != before[pathAccount] || after[pathData] != before[pathData] {
+			t.Fatalf("calls: all %d, account %d, data %d; want one whole call", after[pathAll]-before[pathAll],
+				after[pathAccount]-before[pathAccount], after[pathData]-before[pathData])
+		}
+	})
+}
+
 // A product whose extraction failed upstream is not taken from
 // /credentials/all (where it reads as an empty list): its own endpoint
 // reports the failure, and the other products come from the whole call.

@@ -157,6 +157,7 @@ func (a *App) newAggregate(st *store.Store, reg *provider.Registry, pub *events.
 		TTL: perProduct(a.Config.Cache.TTLs), DefaultTTL: a.Config.Cache.DefaultTTL, StaleBound: a.Config.Cache.StaleBound,
 		RevalidateWindow: perProduct(a.Config.Cache.RevalidateWindows), DefaultRevalidateWindow: a.Config.Cache.RevalidateWindow,
 		FetchBudget: a.Config.Cache.FetchBudget, FailureMemory: a.Config.Cache.FailureMemory,
+		WholeFetchMin:   a.Config.Cache.WholeFetchMin,
 		FinishLinkDelay: a.Config.Jobs.LinkDelay, Instance: a.Instance, Events: pub, Logger: a.logger,
 		Observer: a.Metrics.Cache(),
 	})

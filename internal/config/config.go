@@ -127,6 +127,11 @@ type Cache struct {
 	// FailureMemory is how long a failed fetch is shared by later readers
 	// instead of asking again (FINGRAPH_FAILURE_MEMORY).
 	FailureMemory time.Duration
+	// WholeFetchMin is how many of the products a provider's
+	// whole-connection call answers (Flanks' /credentials/all: ten) one
+	// operation must need, and be due, for that one call to replace their
+	// endpoints (FINGRAPH_WHOLE_FETCH_MIN; 0: more than half of them).
+	WholeFetchMin int
 	// RevalidateWindow is how long past its TTL a product whose last
 	// fetch succeeded is still served at once, while one refresh runs in
 	// the background (FINGRAPH_REVALIDATE_WINDOW; 0 turns it off).
@@ -211,6 +216,7 @@ func Load(getenv func(string) string, sections map[models.Provider]Section) (Con
 			StaleBound:    r.Duration("FINGRAPH_STALE_BOUND", 24*time.Hour),
 			FetchBudget:   r.Duration("FINGRAPH_FETCH_BUDGET", 3*time.Second),
 			FailureMemory: r.Duration("FINGRAPH_FAILURE_MEMORY", 10*time.Second),
+			WholeFetchMin: int(r.Int64("FINGRAPH_WHOLE_FETCH_MIN", 0)),
 			// A day, as the stale bound: an idle user's data is shown at
 			// once on return, and refreshed behind the first read.
 			RevalidateWindow:  r.Duration("FINGRAPH_REVALIDATE_WINDOW", 24*time.Hour),
@@ -387,6 +393,9 @@ func (c Config) validateCache() error {
 	}
 	if c.Cache.FailureMemory <= 0 {
 		return &Error{"FINGRAPH_FAILURE_MEMORY", "must be positive"}
+	}
+	if c.Cache.WholeFetchMin < 0 {
+		return &Error{"FINGRAPH_WHOLE_FETCH_MIN", "must not be negative (0: more than half of the products)"}
 	}
 	if c.Cache.RevalidateWindow < 0 {
 		return &Error{"FINGRAPH_REVALIDATE_WINDOW", "must not be negative (0 turns it off)"}

@@ -73,6 +73,7 @@ func TestInvalid(t *testing.T) {
 		{"jwks without issuer", map[string]string{"AUTH_JWKS_URL": "https://x/j"}, "AUTH_ISSUER"},
 		{"jwks not http", map[string]string{"AUTH_JWKS_URL": "ftp://x/j", "AUTH_ISSUER": "i", "AUTH_AUDIENCE": "a"}, "AUTH_JWKS_URL"},
 		{"bad cache ttls", map[string]string{"FINGRAPH_CACHE_TTLS": "accounts:5m"}, "FINGRAPH_CACHE_TTLS"},
+		{"negative whole-fetch minimum", map[string]string{"FINGRAPH_WHOLE_FETCH_MIN": "-1"}, "FINGRAPH_WHOLE_FETCH_MIN"},
 		{"unknown cache product", map[string]string{"FINGRAPH_CACHE_TTLS": "stocks=5m"}, "FINGRAPH_CACHE_TTLS"},
 		{"zero cache ttl", map[string]string{"FINGRAPH_CACHE_TTL": "0s"}, "FINGRAPH_CACHE_TTL"},
 		{"negative revalidate window", map[string]string{"FINGRAPH_REVALIDATE_WINDOW": "-1s"}, "FINGRAPH_REVALIDATE_WINDOW"},
@@ -147,5 +148,16 @@ func TestRevalidateWindows(t *testing.T) {
 	}
 	if d, ok := w["identity"]; !ok || d != 0 {
 		t.Fatalf("identity=0s not kept as an explicit 0: %v %v", d, ok)
+	}
+}
+
+func TestWholeFetchMin(t *testing.T) {
+	c, err := load(nil)
+	if err != nil || c.Cache.WholeFetchMin != 0 {
+		t.Fatalf("default %d, %v; want 0 (more than half)", c.Cache.WholeFetchMin, err)
+	}
+	c, err = load(map[string]string{"FINGRAPH_WHOLE_FETCH_MIN": "2"})
+	if err != nil || c.Cache.WholeFetchMin != 2 {
+		t.Fatalf("%d, %v", c.Cache.WholeFetchMin, err)
 	}
 }
