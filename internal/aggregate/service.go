@@ -21,6 +21,7 @@ const (
 	DefaultStaleBound   = 24 * time.Hour
 	DefaultPendingRetry = 30 * time.Second
 	DefaultFetchTimeout = 60 * time.Second
+	DefaultLeaseTTL     = 10 * time.Second
 	// DefaultFetchBudget and DefaultFailureMemory: see Options.
 	DefaultFetchBudget   = 3 * time.Second
 	DefaultFailureMemory = 10 * time.Second
@@ -50,6 +51,12 @@ type Options struct {
 	// waiting for it, so it does not end when the first caller gives up.
 	// Default 60 s.
 	FetchTimeout time.Duration
+	// LeaseTTL is how long a replica's claim on a fetch (PostgreSQL)
+	// lasts unless renewed. The holder renews it every third of LeaseTTL
+	// while the fetch runs, so a replica killed mid-fetch holds up the
+	// others for at most LeaseTTL, not for a whole FetchTimeout.
+	// Default 10 s.
+	LeaseTTL time.Duration
 	// FetchBudget is how long a reader waits for a refresh when cached
 	// rows exist: past it the reader gets them, marked stale, and the
 	// fetch goes on in the background. It must sit well inside the request
@@ -106,6 +113,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FetchTimeout <= 0 {
 		o.FetchTimeout = DefaultFetchTimeout
+	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = DefaultLeaseTTL
 	}
 	if o.FinishLinkDelay <= 0 {
 		o.FinishLinkDelay = DefaultFinishLinkDelay
