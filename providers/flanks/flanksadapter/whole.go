@@ -35,9 +35,10 @@ func (f *Adapter) WholeProducts() []models.Product { return slices.Clone(wholePr
 func (f *Adapter) FetchWhole(ctx context.Context, creds *models.Credentials) (*provider.Rows, error) {
 	var all *flanks.AllData
 	var st *flanks.CredentialsStatus
+	req := flanks.AggregationRequest{CredentialsToken: creds.ProviderRef}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		all, err = f.c.GetAll(gctx, flanks.AggregationRequest{CredentialsToken: creds.ProviderRef})
+		all, err = f.c.GetAll(gctx, req)
 		return err
 	})
 	g.Go(func() (err error) {
@@ -55,7 +56,7 @@ func (f *Adapter) FetchWhole(ctx context.Context, creds *models.Credentials) (*p
 		}
 	}
 	if slices.Contains(rows.Products, models.ProductInvestments) {
-		completeDetails(ctx, f.c, flanks.AggregationRequest{CredentialsToken: creds.ProviderRef}, rows.Investments)
+		completeDetails(ctx, f.c, req, rows.Investments)
 	}
 	return rows, nil
 }
